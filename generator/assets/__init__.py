@@ -1,0 +1,1 @@
+"""Files the site needs beside its pages: stylesheets, static files and images."""

@@ -1,0 +1,514 @@
+"""Images for the site: the event logo, speaker photos (or placeholders) and sponsor logos."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+from xml.sax.saxutils import escape
+
+from PIL import Image, ImageOps
+
+from generator.errors import InputError
+from generator.fetch import FetchError, fetch_many
+from generator.model import Event, Speaker, Sponsor, safe_id
+
+try:
+    from PIL import ImageCms
+except ImportError:  # Pillow built without littlecms: colours are used as they are
+    ImageCms = None  # type: ignore[assignment]
+
+FOLDER = "assets/images"
+MAX_PIXELS = 40_000_000  # larger images are refused before they are decoded
+MAX_BYTES = 20_000_000
+LOGO_BOX = (110, 45)
+SPONSOR_BOX = (200, 100)
+PHOTO_SIZE = 96
+# Formats people put on the web; limiting Pillow to these keeps exotic decoders off untrusted data.
+FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "BMP", "TIFF")
+# Placeholder backgrounds; every one carries white text at a contrast of at least 4.5:1.
+PALETTE = (
+    "#b42318",  # red
+    "#b54708",  # orange
+    "#027a48",  # green
+    "#0e7490",  # teal
+    "#1d4ed8",  # blue
+    "#6d28d9",  # violet
+    "#be185d",  # pink
+    "#475467",  # slate
+)
+_RESAMPLE = Image.Resampling.LANCZOS
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image as the templates use it: paths and the CSS box."""
+
+    src: str  # site-relative path, e.g. "assets/images/speakers/12-96.jpg"
+    src2x: str | None  # the 2x image for srcset, or None
+    width: int  # CSS box width in px
+    height: int  # CSS box height in px
+    placeholder: bool = False
+
+
+@dataclass(frozen=True)
+class Logo(Picture):
+    """The event logo, with the navbar padding that centres it in a 45 px high bar."""
+
+    padding: float = 5.0  # vertical padding of the navbar link in px
+
+
+@dataclass
+class ImageSet:
+    """Everything process_images produced: files to write and what the templates show."""
+
+    files: dict[str, bytes]  # site-relative path -> bytes to write
+    logo: Logo | None  # None: show the event name as text
+    photos: dict[str, Picture]  # speaker id -> photo (a placeholder when missing or broken)
+    sponsor_logos: dict[str, Picture | None]  # sponsor id -> logo, None when none is usable
+
+
+class _Unusable(Exception):
+    """An image reference that cannot be used; the text completes "photo <ref> ..."."""
+
+
+def fit_logo(width: int, height: int) -> tuple[int, int, float]:
+    """The 110x45 rule: the box for a width x height logo and its navbar padding."""
+    if width < 1 or height < 1:
+        raise ValueError(f"an image of {width}x{height} pixels has no size")
+    max_w, max_h = LOGO_BOX
+    box_w, box_h = max(1, max_h * width // height), max_h
+    if box_w > max_w:
+        box_w, box_h = max_w, max(1, max_w * height // width)
+    padding = 5 + (max_h - box_h) / 2 if box_h < max_h else 5.0
+    return box_w, box_h, padding
+
+
+def _fit_within(width: int, height: int, max_w: int, max_h: int) -> tuple[int, int]:
+    """The largest box of the same shape within max_w x max_h, never larger than the image."""
+    if width <= max_w and height <= max_h:
+        return width, height
+    if width * max_h >= height * max_w:
+        return max_w, max(1, max_w * height // width)
+    return max(1, max_h * width // height), max_h
+
+
+def initials(name: str) -> str:
+    """Up to two capital letters for a name ("Ada Lovelace" -> "AL"), "?" when it has none."""
+    firsts = [next(c for c in word if c.isalnum()) for word in name.split() if _has_alnum(word)]
+    picked = firsts[:1] + firsts[1:][-1:]
+    letters = "".join(c.upper() if len(c.upper()) == 1 else c for c in picked)
+    return letters or "?"
+
+
+def _has_alnum(word: str) -> bool:
+    return any(c.isalnum() for c in word)
+
+
+def placeholder_color(name: str) -> str:
+    """A background colour from the palette, the same for a name on every build."""
+    # sha256, not hash(): str hashes change from one Python process to the next.
+    return PALETTE[hashlib.sha256(name.encode("utf-8")).digest()[0] % len(PALETTE)]
+
+
+def placeholder_svg(letters: str, color: str) -> bytes:
+    """A 96x96 SVG with the letters in white on the colour."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96" width="96" height="96">'
+        f'<rect width="96" height="96" fill="{escape(color)}"/>'
+        '<text x="48" y="48" dy=".35em" text-anchor="middle" fill="#ffffff"'
+        " font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\""
+        f' font-size="40" font-weight="600">{escape(letters)}</text></svg>\n'
+    ).encode()
+
+
+# ---- reading untrusted bytes ----------------------------------------------------------------
+
+
+@contextmanager
+def _decoding() -> Iterator[None]:
+    """Every failure of Pillow on damaged or hostile bytes becomes _Unusable."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between 1x and 2x its own limit; a bomb is a bomb.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except Image.UnidentifiedImageError:
+        raise _Unusable("is not an image in a format we read (JPEG, PNG, GIF, WebP)") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _Unusable(f"has more than {MAX_PIXELS / 1e6:g} megapixels") from None
+    except _Unusable:
+        raise
+    except Exception as exc:
+        # Pillow's decoders raise many kinds of exception on damaged input; any of them means
+        # this image is unusable, never that the build fails.
+        raise _Unusable(f"could not be decoded ({exc or type(exc).__name__})") from exc
+
+
+def _open(data: bytes) -> Image.Image:
+    """Open (header only) a raster image within the byte and pixel limits; inside _decoding."""
+    if len(data) > MAX_BYTES:
+        raise _Unusable(f"is larger than {MAX_BYTES / 1e6:g} MB")
+    img = Image.open(io.BytesIO(data), formats=FORMATS)
+    width, height = img.size
+    if width * height > MAX_PIXELS:
+        raise _Unusable(
+            f"is too large ({width}x{height} pixels; at most {MAX_PIXELS / 1e6:g} megapixels)"
+        )
+    if width < 1 or height < 1:
+        raise _Unusable("has no pixels")
+    return img
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """Loaded, turned as its EXIF orientation says, in sRGB where it carries a profile."""
+    icc = img.info.get("icc_profile")
+    img = ImageOps.exif_transpose(img)
+    if not icc or ImageCms is None or img.mode not in ("RGB", "RGBA", "CMYK"):
+        return img
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if img.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(
+            img, source, ImageCms.createProfile("sRGB"), outputMode=mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return img  # a broken profile: the pixels as they are beat no image at all
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    """Whether any pixel is less than opaque."""
+    if img.mode not in ("RGBA", "LA", "PA", "RGBa", "La") and "transparency" not in img.info:
+        return False
+    return img.convert("RGBA").getchannel("A").getextrema()[0] < 255
+
+
+def _rgb(img: Image.Image) -> Image.Image:
+    """RGB with any transparency composited on white (JPEG has no alpha; CMYK/P/LA/I;16 too)."""
+    if _has_alpha(img):
+        rgba = img.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    if img.mode.startswith("I") or img.mode == "F":
+        img = img.point(lambda v: v / 256).convert("L")  # 16-bit grey down to 8 bits
+    return img.convert("RGB")
+
+
+def _encode(img: Image.Image, *, png: bool, quality: int) -> bytes:
+    """PNG or JPEG bytes without metadata, so the same pixels always give the same bytes."""
+    img = img.copy()
+    img.info.clear()  # no EXIF, ICC, dpi or text chunks carried over from the source
+    buf = io.BytesIO()
+    if png:
+        img.save(buf, "PNG", optimize=False)
+    else:
+        img.save(buf, "JPEG", quality=quality, optimize=False, progressive=False)
+    return buf.getvalue()
+
+
+def _svg_text(data: bytes) -> str | None:
+    """The SVG source when the bytes are an SVG file, else None."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<svg") or (head.startswith((b"<?xml", b"<!")) and b"<svg" in data):
+        return data.decode("utf-8-sig", errors="replace")
+    return None
+
+
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>", re.IGNORECASE)
+_SVG_ACTIVE = re.compile(r"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+_SVG_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(?:px)?\s*")
+
+
+def _svg_attr(tag: str, name: str) -> str | None:
+    match = re.search(rf'(?<![\w:-]){name}\s*=\s*(["\'])(.*?)\1', tag, re.IGNORECASE | re.DOTALL)
+    return match.group(2) if match else None
+
+
+def _svg_size(text: str) -> tuple[float, float]:
+    """Width and height from the root's viewBox, else from its width/height in pixels."""
+    if _SVG_ACTIVE.search(text):
+        raise _Unusable("contains scripts or event handlers, which a logo may not have")
+    root = _SVG_ROOT.search(text)
+    if not root:
+        raise _Unusable("is not a valid SVG file (no <svg> element)")
+    box = (_svg_attr(root.group(0), "viewBox") or "").replace(",", " ").split()
+    try:
+        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
+            return float(box[2]), float(box[3])
+    except ValueError:
+        pass  # a broken viewBox: try width and height instead
+    lengths = []
+    for name in ("width", "height"):
+        match = _SVG_LENGTH.fullmatch(_svg_attr(root.group(0), name) or "")
+        if not match or float(match.group(1)) <= 0:
+            raise _Unusable("has neither a viewBox nor a width and height in pixels")
+        lengths.append(float(match.group(1)))
+    return lengths[0], lengths[1]
+
+
+def _svg_box(text: str, fit: Callable[[int, int], T]) -> T:
+    """`fit` applied to the SVG's size; scaled up first so fractional boxes keep their shape."""
+    width, height = _svg_size(text)
+    scale = 10_000 / max(width, height)
+    return fit(max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+# ---- the three kinds of image ----------------------------------------------------------------
+
+
+def _raster_pair(
+    img: Image.Image, box: tuple[int, int], quality: int
+) -> tuple[str, bytes, bytes | None]:
+    """(extension, 1x bytes at exactly `box`, 2x bytes or None) for a logo."""
+    with _decoding():
+        img = _upright(img)
+        png = _has_alpha(img)
+        img = img.convert("RGBA") if png else _rgb(img)
+        one = img.resize(box, _RESAMPLE, reducing_gap=2.0)
+        big = (box[0] * 2, box[1] * 2)
+        # Never upscale for 2x: a smaller original is written at its own size (still sharper
+        # than 1x); one no larger than the 1x box gets no 2x at all.
+        if img.width >= big[0] and img.height >= big[1]:
+            two: Image.Image | None = img.resize(big, _RESAMPLE, reducing_gap=2.0)
+        else:
+            two = img if img.width > box[0] else None
+        one_bytes = _encode(one, png=png, quality=quality)
+        two_bytes = None if two is None else _encode(two, png=png, quality=quality)
+        return ("png" if png else "jpg"), one_bytes, two_bytes
+
+
+def _event_logo(data: bytes, files: dict[str, bytes]) -> Logo:
+    svg = _svg_text(data)
+    if svg is not None:
+        width, height, padding = _svg_box(svg, fit_logo)
+        files[f"{FOLDER}/logo.svg"] = data
+        return Logo(f"{FOLDER}/logo.svg", None, width, height, padding=padding)
+    with _decoding():
+        img = _open(data)
+        width, height = img.size[::-1] if _turns(img) else img.size
+    box_w, box_h, padding = fit_logo(width, height)
+    ext, one, two = _raster_pair(img, (box_w, box_h), quality=85)
+    stem = f"{FOLDER}/logo-{box_w}x{box_h}"
+    return Logo(*_store(files, stem, ext, one, two), box_w, box_h, padding=padding)
+
+
+def _sponsor_logo(data: bytes, stem: str, files: dict[str, bytes]) -> Picture:
+    stem = f"{FOLDER}/sponsors/{stem}"
+    svg = _svg_text(data)
+    if svg is not None:
+        # A vector scales without loss, so it may fill the box even when its own size is small.
+        width, height = _svg_box(svg, lambda w, h: _fit_within(w, h, *SPONSOR_BOX))
+        files[f"{stem}.svg"] = data
+        return Picture(f"{stem}.svg", None, width, height)
+    with _decoding():
+        img = _open(data)
+        width, height = img.size[::-1] if _turns(img) else img.size
+    box = _fit_within(width, height, *SPONSOR_BOX)
+    ext, one, two = _raster_pair(img, box, quality=85)
+    return Picture(*_store(files, f"{stem}-{box[0]}x{box[1]}", ext, one, two), *box)
+
+
+def _turns(img: Image.Image) -> bool:
+    """Whether EXIF orientation swaps width and height (5-8 are the quarter turns)."""
+    return img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+
+
+def _store(
+    files: dict[str, bytes], stem: str, ext: str, one: bytes, two: bytes | None
+) -> tuple[str, str | None]:
+    files[f"{stem}.{ext}"] = one
+    if two is None:
+        return f"{stem}.{ext}", None
+    files[f"{stem}@2x.{ext}"] = two
+    return f"{stem}.{ext}", f"{stem}@2x.{ext}"
+
+
+_Thumbs = tuple[bytes, bytes | None]
+
+
+def _photo_pair(data: bytes) -> _Thumbs:
+    """Square, centre-cropped JPEGs of 96 and 192 px (None when the photo is too small)."""
+    size2x = PHOTO_SIZE * 2
+    with _decoding():
+        img = _open(data)
+        # JPEG only: decode at 1/2, 1/4 or 1/8 scale when that still leaves 192 px a side.
+        img.draft("RGB", (size2x, size2x))
+        img = _rgb(_upright(img))
+        side = min(img.size)
+        left, top = (img.width - side) / 2, (img.height - side) / 2
+        crop = (left, top, left + side, top + side)
+        small = img.resize((PHOTO_SIZE, PHOTO_SIZE), _RESAMPLE, box=crop, reducing_gap=2.0)
+        if side < size2x:
+            return _encode(small, png=False, quality=82), None  # a 2x would only be upscaled
+        large = img.resize((size2x, size2x), _RESAMPLE, box=crop, reducing_gap=2.0)
+        return _encode(small, png=False, quality=82), _encode(large, png=False, quality=82)
+
+
+def _placeholder(name: str, files: dict[str, bytes]) -> Picture:
+    letters, color = initials(name), placeholder_color(name)
+    label = letters.lower() if letters.isascii() and letters.isalnum() else letters.encode().hex()
+    path = f"{FOLDER}/placeholders/{label}-{color.lstrip('#')}.svg"
+    files[path] = placeholder_svg(letters, color)
+    return Picture(path, None, PHOTO_SIZE, PHOTO_SIZE, placeholder=True)
+
+
+def _unique(stem: str, taken: set[str]) -> str:
+    """stem, or stem-2, stem-3... when another item already has it (ignoring case)."""
+    candidate, n = stem, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{stem}-{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+# ---- the whole event -------------------------------------------------------------------------
+
+
+def _is_remote(ref: str) -> bool:
+    return ref.lower().startswith(("http://", "https://"))
+
+
+class _Sources:
+    """Bytes for image references: local ones read on demand, remote ones fetched up front."""
+
+    def __init__(
+        self,
+        refs: list[str],
+        read_local: Callable[[str], bytes],
+        allow_remote: bool,
+        timeout: float,
+    ) -> None:
+        self.read_local = read_local
+        self.allow_remote = allow_remote
+        remote = sorted({ref for ref in refs if _is_remote(ref)})
+        self.fetched: dict[str, bytes | InputError] = {}
+        if remote and allow_remote:
+            self.fetched = fetch_many(
+                remote, timeout=timeout, max_bytes=MAX_BYTES, accept="image/*"
+            )
+        self.skipped = sum(1 for ref in refs if _is_remote(ref)) if not allow_remote else 0
+
+    def skip(self, ref: str) -> bool:
+        """Whether the reference is remote and --no-remote is on: use no image, silently."""
+        return _is_remote(ref) and not self.allow_remote
+
+    def read(self, ref: str) -> bytes:
+        """The bytes of a reference, or _Unusable saying why not."""
+        if _is_remote(ref):
+            result = self.fetched[ref]
+            if isinstance(result, FetchError):
+                raise _Unusable(f"could not be fetched ({result.reason})")
+            if isinstance(result, InputError):
+                raise _Unusable(f"could not be fetched ({result.message})")
+            return result
+        try:
+            return self.read_local(ref)
+        except FileNotFoundError:
+            raise _Unusable("not found") from None
+        except FetchError as exc:  # an event read from a URL fetches its "local" images too
+            raise _Unusable(f"could not be fetched ({exc.reason})") from None
+        except InputError as exc:
+            # "x.jpg not found" reads well after "photo x.jpg"; other messages go in brackets.
+            if exc.message.startswith(f"{ref} "):
+                raise _Unusable(exc.message.removeprefix(ref).strip()) from None
+            raise _Unusable(f"could not be read ({exc.message})") from None
+        except OSError as exc:
+            raise _Unusable(f"could not be read ({exc.strerror or exc})") from None
+
+
+def _attempt(sources: _Sources, ref: str, make: Callable[[bytes], T]) -> T | _Unusable:
+    try:
+        return make(sources.read(ref))
+    except _Unusable as exc:
+        return exc
+
+
+def process_images(
+    event: Event,
+    read_local: Callable[[str], bytes],
+    warn: Callable[[str], None],
+    *,
+    allow_remote: bool = True,
+    timeout: float = 5.0,
+) -> ImageSet:
+    """Logo, photos and sponsor logos of an event, resized; warnings for what cannot be used."""
+    logo_ref = event.logo.strip()
+    photo_refs = {s.id: s.photo.strip() for s in event.speakers}
+    sponsor_refs = {s.id: s.logo.strip() for s in event.sponsors}
+    refs = [r for r in [logo_ref, *photo_refs.values(), *sponsor_refs.values()] if r]
+    sources = _Sources(refs, read_local, allow_remote, timeout)
+    if sources.skipped:
+        n = sources.skipped
+        warn(f"--no-remote: {n} remote image{'s' if n != 1 else ''} replaced by placeholders")
+    out = ImageSet(files={}, logo=None, photos={}, sponsor_logos={})
+
+    if logo_ref and not sources.skip(logo_ref):
+        result = _attempt(sources, logo_ref, lambda data: _event_logo(data, out.files))
+        if isinstance(result, _Unusable):
+            warn(f"event logo {logo_ref} {result}; showing the event name instead")
+        else:
+            out.logo = result
+
+    thumbs: dict[str, _Thumbs | _Unusable] = {}  # each reference is decoded once
+    taken: set[str] = set()
+    for speaker in event.speakers:
+        out.photos[speaker.id] = _speaker_photo(speaker, sources, thumbs, taken, out.files, warn)
+
+    taken.clear()
+    for sponsor in event.sponsors:
+        out.sponsor_logos[sponsor.id] = _sponsor(sponsor, sources, taken, out.files, warn)
+    return out
+
+
+def _speaker_photo(
+    speaker: Speaker,
+    sources: _Sources,
+    thumbs: dict[str, _Thumbs | _Unusable],
+    taken: set[str],
+    files: dict[str, bytes],
+    warn: Callable[[str], None],
+) -> Picture:
+    ref = speaker.photo.strip()
+    if not ref or sources.skip(ref):
+        return _placeholder(speaker.name, files)
+    if ref not in thumbs:
+        thumbs[ref] = _attempt(sources, ref, _photo_pair)
+    result = thumbs[ref]
+    if isinstance(result, _Unusable):
+        who = f"speaker '{speaker.name}' (id {speaker.id})"
+        warn(f"{who}: photo {ref} {result}; using a placeholder")
+        return _placeholder(speaker.name, files)
+    small, large = result
+    stem = f"{FOLDER}/speakers/{_unique(safe_id(speaker.id), taken)}"
+    files[f"{stem}-96.jpg"] = small
+    if large is not None:
+        files[f"{stem}-192.jpg"] = large
+    src2x = None if large is None else f"{stem}-192.jpg"
+    return Picture(f"{stem}-96.jpg", src2x, PHOTO_SIZE, PHOTO_SIZE)
+
+
+def _sponsor(
+    sponsor: Sponsor,
+    sources: _Sources,
+    taken: set[str],
+    files: dict[str, bytes],
+    warn: Callable[[str], None],
+) -> Picture | None:
+    ref = sponsor.logo.strip()
+    if not ref or sources.skip(ref):
+        return None
+    stem = _unique(safe_id(sponsor.id), taken)
+    result = _attempt(sources, ref, lambda data: _sponsor_logo(data, stem, files))
+    if isinstance(result, _Unusable):
+        who = f"sponsor '{sponsor.name}' (id {sponsor.id})"
+        warn(f"{who}: logo {ref} {result}; showing the name instead")
+        return None
+    return result

@@ -1,0 +1,133 @@
+"""One build: read everything, then write everything into a temporary folder and swap it in."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import pages as pages_mod
+from . import pwa, schedule, sources, validate
+from .assets import scss, static
+from .assets.images import process_images
+from .config import Config
+from .errors import DataError, EventsiteError, Problem
+from .log import BuildLog
+from .render import Renderer, track_class
+from .richtext import summary
+from .sources.common import Reporter
+from .theme import environment, load_theme
+from .writer import Writer, check_output
+
+SHELL = ("./", "index.html", "schedule.html", "offline.html", "manifest.webmanifest")
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    output: Path
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    folder_hash: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def build(config: Config, log: BuildLog) -> BuildResult:
+    """Build the site for `config`; the previous output survives any failure."""
+    t0 = time.perf_counter()
+    check_output(config.output, None if config.is_url else config.source, config.force)
+    with log.step("Load event data"):
+        raw = sources.load(config)
+        report = Reporter()
+        event = sources.normalize(raw, config, report)
+    with log.step("Validate"):
+        report.problems.extend(validate.check(event, raw.origin))
+        _report(report, log, config.strict)
+        log.info(
+            f"{event.name}: {len(event.sessions)} sessions, {len(event.speakers)} speakers, "
+            f"{len(event.tracks)} tracks, {len(event.rooms)} rooms, {len(event.sponsors)} sponsors"
+        )
+    with log.step("Plan pages"):
+        sched = schedule.group(event)
+        planned = pages_mod.plan(event, sched)
+        theme = load_theme(config.theme)
+        env = environment(theme)
+    writer = Writer(config.output)
+    try:
+        with log.step("Images"):
+            images = process_images(
+                event,
+                raw.read_asset,
+                lambda msg: log.warning(msg),
+                allow_remote=not config.no_remote,
+            )
+            for path, data in images.files.items():
+                writer.write(path, data)
+            writer.write("assets/images/offline.svg", pwa.OFFLINE_IMAGE)
+        with log.step("Styles and scripts"):
+            writer.write("assets/css/site.css", scss.compile_theme(theme.scss_dirs))
+            writer.write("assets/css/event.css", scss.event_css(event, images.logo, track_class))
+            for site_path, src in static.collect(theme.static_dirs).items():
+                writer.write(site_path, src.read_bytes())
+        with log.step("Pages"):
+            assets = {"css": "assets/css/site.css", "event_css": "assets/css/event.css"}
+            renderer = Renderer(env, event, sched, images, config, assets, theme.settings)
+            for page in planned:
+                writer.write(page.path, renderer.render(page))
+        with log.step("Web app manifest and service worker"):
+            theme_color = theme.setting("theme_color", "#0b5cad")
+            logo = images.logo
+            logo_bytes = images.files.get(logo.src2x or logo.src) if logo else None
+            for path, data in pwa.icons(event, theme_color, logo_bytes).items():
+                writer.write(path, data)
+            writer.write(
+                "manifest.webmanifest",
+                pwa.manifest(
+                    event,
+                    theme_color,
+                    theme.setting("background_color", "#ffffff"),
+                    summary(event.description, 200) or event.name,
+                ),
+            )
+            writer.write(".nojekyll", b"")
+            shell = list(SHELL) + [p for p in writer.hashes if p.startswith("assets/")]
+            shell = [p for p in shell if not p.startswith("assets/images/speakers/")]
+            folder_hash = writer.folder_hash()
+            writer.write("sw.js", pwa.service_worker(folder_hash, shell))
+        with log.step("Swap in the new site"):
+            if config.strict and log.warnings:
+                raise EventsiteError(
+                    f"{len(log.warnings)} warnings and --strict: the site was not replaced",
+                    "\n".join(log.warnings),
+                )
+            writer.commit()
+    except BaseException:
+        writer.discard()
+        raise
+    seconds = time.perf_counter() - t0
+    result = BuildResult(
+        output=config.output,
+        pages=len(planned),
+        files=len(writer.hashes),
+        bytes=sum(writer.sizes.values()),
+        seconds=seconds,
+        folder_hash=folder_hash,
+        warnings=list(log.warnings),
+    )
+    return result
+
+
+def _report(report: Reporter, log: BuildLog, strict: bool) -> None:
+    """Log warnings; stop on errors, or on warnings with --strict, listing all of them."""
+    for problem in report.warnings:
+        log.warning(str(problem))
+    errors: list[Problem] = report.errors
+    if strict and report.warnings:
+        errors = errors + report.warnings
+    if errors:
+        n = len(errors)
+        what = f"{n} problem{'s' if n != 1 else ''} in the event data"
+        raise DataError(errors, what + (" (--strict makes warnings fatal)" if strict else ""))

@@ -1,0 +1,113 @@
+"""Pages to HTML: the single place where template context is made."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import jinja2
+
+from . import __version__
+from .assets.images import ImageSet, Picture
+from .config import Config
+from .model import Event, Speaker, Sponsor, Track, safe_id
+from .pages import Page, nav_pages
+from .richtext import summary, to_html, to_plain
+from .schedule import Schedule, group_days
+
+
+def track_class(track: Track | None) -> str:
+    """The CSS class carrying a track's colours (defined in the generated event CSS)."""
+    return f"track-{safe_id(track.id)}" if track else "track-none"
+
+
+class Renderer:
+    """Renders planned pages with one shared environment and one set of helpers."""
+
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        event: Event,
+        schedule: Schedule,
+        images: ImageSet,
+        config: Config,
+        assets: dict[str, str],
+        theme_settings: dict[str, Any],
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.env = env
+        self.event = event
+        self.schedule = schedule
+        self.images = images
+        tz = event.tz
+        sponsors: dict[int, list[Sponsor]] = {}
+        for sp in event.sponsors:
+            sponsors.setdefault(sp.level, []).append(sp)
+        featured = [s for s in event.speakers if s.featured]
+        env.globals.update(
+            event=event,
+            schedule=schedule,
+            config=config,
+            assets=assets,
+            theme=theme_settings,
+            version=__version__,
+            nav=nav_pages(event),
+            logo=images.logo,
+            tz_name=event.timezone,
+            tz_label=_zone_label(event),
+            sponsor_levels=[(lvl, items[0].level_name, items) for lvl, items in sponsors.items()],
+            featured_speakers=featured,
+            register_sw=config.register_sw,
+            track=lambda s: event.tracks_by_id.get(s.track_id) if s.track_id else None,
+            room=lambda s: event.rooms_by_id.get(s.room_id) if s.room_id else None,
+            speakers_of=lambda s: [event.speakers_by_id[i] for i in s.speaker_ids],
+            sessions_of=lambda sp: [event.sessions_by_id[i] for i in sp.session_ids],
+            photo=self.photo,
+            sponsor_logo=lambda sp: images.sponsor_logos.get(sp.id),
+            track_class=track_class,
+            rich=to_html,
+            plain=to_plain,
+            summary=summary,
+            fmt_time=lambda dt: dt.astimezone(tz).strftime("%H:%M"),
+            fmt_date=_fmt_date,
+            fmt_day=lambda d: d.strftime("%a %d %b").replace(" 0", " "),
+            iso=lambda dt: dt.astimezone(tz).isoformat(timespec="minutes"),
+            group_days=lambda sessions: group_days(sessions, event),
+            url=url,
+            **(extra or {}),
+        )
+
+    def photo(self, speaker: Speaker) -> Picture:
+        """The speaker's photo or placeholder."""
+        return self.images.photos[speaker.id]
+
+    def render(self, page: Page) -> str:
+        """Render one page to HTML."""
+        depth = page.path.count("/")
+        root = "../" * depth
+        if page.kind == "404" and self.env.globals["config"].base_url:
+            # The 404 page is served at any depth, so its links must be absolute.
+            root = self.env.globals["config"].base_url.rstrip("/") + "/"
+        template = self.env.get_template(page.template)
+        return template.render(page=page, root=root, **page.context)
+
+
+@jinja2.pass_context
+def url(ctx: Any, path: str) -> str:
+    """A link from the current page to site path `path`, always relative."""
+    if path.startswith(("http://", "https://", "mailto:", "#")):
+        return path
+    return ctx["root"] + path if path else (ctx["root"] or "./")
+
+
+def _fmt_date(value: date | datetime) -> str:
+    return value.strftime("%A %d %B %Y").replace(" 0", " ")
+
+
+def _zone_label(event: Event) -> str:
+    """"Asia/Singapore (UTC+08:00)" for the event's first day."""
+    ref = event.start or datetime(2000, 1, 1, tzinfo=event.tz)
+    offset = ref.astimezone(event.tz).strftime("%z")
+    return f"{event.timezone} (UTC{offset[:3]}:{offset[3:]})"
+
+

@@ -1,0 +1,69 @@
+"""Untrusted rich text (HTML or Markdown) to safe HTML, and to plain text."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "a", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote",
+    "code", "pre", "h3", "h4", "h5", "h6", "hr", "sub", "sup", "dl", "dt", "dd",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_LOOKS_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?\s*>")
+_BIG_HEADING = re.compile(r"<(/?)h[12](\s|>)", re.IGNORECASE)
+_md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+
+
+@lru_cache(maxsize=65536)
+def to_html(text: str) -> Markup:
+    """Render Markdown (or take HTML as it is), then sanitise with nh3's allow-list."""
+    if not text:
+        return Markup("")
+    if _LOOKS_HTML.search(text):
+        source = text
+    else:
+        _md.reset()
+        source = _md.convert(text)
+    # Headings inside an abstract sit below the page's own h1/h2.
+    source = _BIG_HEADING.sub(r"<\1h3\2", source)
+    clean = nh3.clean(
+        source,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return Markup(clean.strip())
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|dd|dt)>|<br\s*/?>|<hr\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@lru_cache(maxsize=65536)
+def to_plain(text: str) -> str:
+    """Readable plain text from rich text: paragraphs kept, tags and entities gone."""
+    if not text:
+        return ""
+    body = _BLOCK_END.sub("\n", str(to_html(text)))
+    body = re.sub(r"<li>", "• ", body)
+    body = html.unescape(_TAG.sub("", body)).replace("\xa0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in body.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def summary(text: str, limit: int = 160) -> str:
+    """The first `limit` characters of the plain text, cut at a word."""
+    plain = " ".join(to_plain(text).split())
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

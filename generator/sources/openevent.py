@@ -1,0 +1,442 @@
+"""FOSSASIA Open Event (eventyay / open-event-server export) reader, both key spellings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..errors import DataError, Problem
+from ..model import (
+    Event,
+    Link,
+    PathAllocator,
+    Room,
+    Session,
+    Speaker,
+    Sponsor,
+    Track,
+    conference_day,
+    contrast_ratio,
+    parse_color,
+    readable_text_color,
+    safe_id,
+    slugify,
+)
+from ..timezones import parse_duration, parse_instant, resolve_zone
+from .common import Reporter, ReadOptions, pick_track_color, text, web_url
+from .loader import RawEvent, parse_json
+
+FILES = ("event", "sessions", "speakers", "tracks", "microlocations", "sponsors")
+REQUIRED = ("event", "sessions")
+PUBLISHED_STATES = {"accepted", "confirmed", ""}
+DEFAULT_LENGTH = timedelta(minutes=30)
+
+# Dash-case key -> other spellings found in exports (snake_case is tried automatically).
+_ALIASES = {
+    "starts-at": ("start_time", "start-time"),
+    "ends-at": ("end_time", "end-time"),
+    "logo-url": ("logo",),
+    "photo-url": ("photo", "large-image-url", "large"),
+    "thumbnail-image-url": ("thumbnail",),
+    "small-image-url": ("small",),
+    "video-url": ("video",),
+    "slides-url": ("slides",),
+    "audio-url": ("audio",),
+    "is-featured": ("featured",),
+    "event-url": ("external-event-url", "external_event_url"),
+    "event-copyright": ("copyright",),
+    "organizer-name": ("organiser-name",),
+    "organizer-description": ("organiser-description",),
+}
+
+
+def get(obj: Any, key: str, default: Any = None) -> Any:
+    """Read `key` from an Open Event object in any of its spellings."""
+    if not isinstance(obj, dict):
+        return default
+    for k in (key, key.replace("-", "_"), *_ALIASES.get(key, ())):
+        if k in obj and obj[k] is not None:
+            return obj[k]
+    return default
+
+
+def detect(raw: RawEvent) -> bool:
+    """Open Event data has an `event` file and a `sessions` file."""
+    return "event" in raw.files and "sessions" in raw.files
+
+
+@dataclass
+class _Ctx:
+    raw: RawEvent
+    report: Reporter
+    tz: ZoneInfo
+    day_change: time
+
+
+def normalize(raw: RawEvent, options: ReadOptions, report: Reporter) -> Event:
+    """Turn Open Event files into the model, reporting every problem with its place."""
+    missing = [f for f in REQUIRED if f not in raw.files]
+    if missing:
+        raise DataError(
+            [Problem(raw.origin, "files", f"no `{f}` file (or {f}.json)") for f in missing],
+            f"{raw.origin}: not an Open Event export: missing {', '.join(missing)}",
+        )
+    data = {k: parse_json(raw, k, report.warn_text) for k in raw.files if k in FILES}
+    ev = data["event"]
+    if not isinstance(ev, dict):
+        raise DataError([Problem(raw.label("event"), "event", "is not a JSON object")])
+    zone_name = options.timezone or resolve_zone(get(ev, "timezone"))
+    if not zone_name:
+        tz_raw = get(ev, "timezone")
+        what = f"unknown time zone {tz_raw!r}" if tz_raw else "no time zone"
+        raise DataError(
+            [Problem(raw.label("event"), "event.timezone", what)],
+            f"{raw.label('event')}: {what}; give one with --timezone (e.g. Europe/Berlin)",
+        )
+    ctx = _Ctx(raw, report, ZoneInfo(zone_name), options.day_change or time(4, 0))
+    tracks = _tracks(ctx, _as_list(ctx, data, "tracks"))
+    rooms = _rooms(ctx, _as_list(ctx, data, "microlocations"))
+    sessions_raw = _as_list(ctx, data, "sessions")
+    speakers_raw = _as_list(ctx, data, "speakers")
+    sessions, speaker_refs = _sessions(ctx, sessions_raw, tracks, rooms)
+    speakers, sessions = _speakers(ctx, speakers_raw, sessions, speaker_refs)
+    used_tracks = {s.track_id for s in sessions}
+    used_rooms = {s.room_id for s in sessions}
+    copyright_ = get(ev, "event-copyright", {}) or {}
+    start = parse_instant(get(ev, "starts-at"), ctx.tz)
+    end = parse_instant(get(ev, "ends-at"), ctx.tz)
+    if sessions:
+        start = start or min(s.start for s in sessions)
+        end = end or max(s.end for s in sessions)
+    name = text(get(ev, "name"))
+    if not name:
+        report.error(raw.label("event"), "event.name", "the event has no name")
+    return Event(
+        id=safe_id(get(ev, "id", "event")),
+        identifier=safe_id(get(ev, "identifier") or get(ev, "id") or slugify(name)),
+        name=name,
+        timezone=zone_name,
+        start=start,
+        end=end,
+        day_change=ctx.day_change,
+        description=text(get(ev, "description")),
+        venue=text(get(ev, "location-name")),
+        latitude=_float(get(ev, "latitude")),
+        longitude=_float(get(ev, "longitude")),
+        ticket_url=web_url(get(ev, "ticket-url")),
+        event_url=web_url(get(ev, "event-url")),
+        logo=text(get(ev, "logo-url")),
+        organiser_name=text(get(ev, "organizer-name")),
+        organiser_description=text(get(ev, "organizer-description")),
+        code_of_conduct=text(get(ev, "code-of-conduct")),
+        email=text(get(ev, "email")) if "@" in text(get(ev, "email")) else "",
+        social_links=_social(get(ev, "social-links", [])),
+        licence=text(get(copyright_, "licence")),
+        licence_url=web_url(get(copyright_, "licence-url")),
+        copyright=text(get(copyright_, "holder")),
+        sessions=tuple(sessions),
+        speakers=tuple(speakers),
+        tracks=tuple(t for t in tracks.values() if t.id in used_tracks),
+        rooms=tuple(r for r in rooms.values() if r.id in used_rooms),
+        sponsors=_sponsors(ctx, _as_list(ctx, data, "sponsors")),
+        source_format="openevent",
+    )
+
+
+def _as_list(ctx: _Ctx, data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if isinstance(value, dict) and isinstance(value.get("data"), list):
+        value = value["data"]  # some servers wrap lists
+    if not isinstance(value, list):
+        ctx.report.warn(ctx.raw.label(key), key, "is not a list; ignored")
+        return []
+    return value
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _tracks(ctx: _Ctx, items: list[Any]) -> dict[str, Track]:
+    out: dict[str, Track] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or get(item, "id") is None:
+            ctx.report.warn(ctx.raw.label("tracks"), f"tracks[{i}]", "has no id; ignored")
+            continue
+        track = _track_from(item, len(out))
+        out.setdefault(track.id, track)
+    return out
+
+
+def _track_from(item: dict[str, Any], index: int) -> Track:
+    name = text(get(item, "name")) or "Untitled track"
+    color = parse_color(get(item, "color")) or pick_track_color(index)
+    font = parse_color(get(item, "font-color"))
+    # Keep the data's text colour only when it is readable on the track colour (WCAG AA).
+    if not font or contrast_ratio(color, font) < 4.5:
+        font = readable_text_color(color)
+    return Track(
+        id=str(get(item, "id")),
+        name=name,
+        slug=slugify(name),
+        color=color,
+        font_color=font,
+        description=text(get(item, "description")),
+    )
+
+
+def _rooms(ctx: _Ctx, items: list[Any]) -> dict[str, Room]:
+    out: dict[str, Room] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or get(item, "id") is None:
+            ctx.report.warn(ctx.raw.label("microlocations"), f"microlocations[{i}]", "no id")
+            continue
+        rid = str(get(item, "id"))
+        name = text(get(item, "name")) or f"Room {rid}"
+        out.setdefault(rid, Room(rid, name, slugify(name), text(get(item, "floor")), i))
+    return out
+
+
+def _sessions(
+    ctx: _Ctx, items: list[Any], tracks: dict[str, Track], rooms: dict[str, Room]
+) -> tuple[list[Session], dict[str, dict[str, Any]]]:
+    """Published, placeable sessions; plus speaker summaries embedded in them."""
+    label = ctx.raw.label("sessions")
+    paths = PathAllocator()
+    sessions: list[Session] = []
+    seen: set[str] = set()
+    embedded: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            ctx.report.warn(label, f"sessions[{i}]", "is not an object; left out")
+            continue
+        sid = get(item, "id")
+        place = f"sessions[{i}]" + (f" (id {sid})" if sid is not None else "")
+        state = text(get(item, "state")).lower()
+        if state not in PUBLISHED_STATES:
+            continue
+        if sid is None or str(sid) in seen:
+            why = "has no id" if sid is None else f"repeats id {sid}"
+            ctx.report.warn(label, place, f"{why}; left out")
+            continue
+        sid = str(sid)
+        # Name fields in the spelling this export uses.
+        dash = any("-" in k for k in item) or not any("_" in k for k in item)
+        start_key, end_key = ("starts-at", "ends-at") if dash else ("start_time", "end_time")
+        start = parse_instant(get(item, "starts-at"), ctx.tz)
+        if start is None:
+            why = "has no start time" if not get(item, "starts-at") else "is not a timestamp"
+            ctx.report.warn(label, f"{place} {start_key}", f"{why}; session left out")
+            continue
+        end = _end(ctx, item, start, label, f"{place} {end_key}")
+        if end is None:
+            continue
+        seen.add(sid)
+        title = text(get(item, "title"))
+        if not title:
+            ctx.report.warn(label, f"{place} title", "is empty; shown as 'Untitled session'")
+            title = "Untitled session"
+        track = _ref(ctx, item.get("track"), tracks, label, f"{place} track", _track_from)
+        room = _ref(ctx, item.get("microlocation"), rooms, label, f"{place} microlocation", None)
+        speaker_ids = []
+        for sp in get(item, "speakers", []) if isinstance(get(item, "speakers"), list) else []:
+            if isinstance(sp, dict) and get(sp, "id") is not None:
+                speaker_ids.append(str(get(sp, "id")))
+                embedded.setdefault(str(get(sp, "id")), sp)
+        kind = get(item, "session-type")
+        sessions.append(
+            Session(
+                id=sid,
+                title=title,
+                slug=slugify(title),
+                path=paths.allocate("sessions", f"{safe_id(sid)}-{slugify(title)}"),
+                start=start,
+                end=end,
+                day=conference_day(start, ctx.tz, ctx.day_change),
+                track_id=track,
+                room_id=room,
+                speaker_ids=tuple(dict.fromkeys(speaker_ids)),
+                subtitle=text(get(item, "subtitle")),
+                abstract=text(get(item, "long-abstract")) or text(get(item, "short-abstract")),
+                kind=text(get(kind, "name")),
+                language=text(get(item, "language")),
+                level=text(get(item, "level")),
+                links=_session_links(item),
+            )
+        )
+    sessions.sort(key=lambda s: (s.start, s.end, s.title))
+    return sessions, embedded
+
+
+def _end(ctx: _Ctx, item: dict, start: datetime, label: str, place: str) -> datetime | None:
+    """The session's end; from its type's length (or 30 min) when missing."""
+    raw_end = get(item, "ends-at")
+    end = parse_instant(raw_end, ctx.tz)
+    if end is None:
+        length = parse_duration(get(get(item, "session-type"), "length"))
+        ctx.report.warn(
+            label,
+            place,
+            ("is not a timestamp" if raw_end else "is missing")
+            + f"; using {'the session type length' if length else 'a 30-minute default'}",
+        )
+        return start + (length or DEFAULT_LENGTH)
+    if end < start:
+        ctx.report.warn(
+            label, place, f"ends before it starts ({end.isoformat()}); session left out"
+        )
+        return None
+    return end
+
+
+def _ref(ctx: _Ctx, value: Any, known: dict, label: str, place: str, build: Any) -> str | None:
+    """Resolve a {id, name} reference; an unknown one is added from its own fields."""
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, dict) or get(value, "id") is None:
+        ctx.report.warn(label, place, "is not a reference with an id; ignored")
+        return None
+    rid = str(get(value, "id"))
+    if rid not in known:
+        if build is not None:
+            known[rid] = build(value, len(known))
+        else:
+            name = text(get(value, "name")) or f"Room {rid}"
+            known[rid] = Room(rid, name, slugify(name), "", len(known))
+    return rid
+
+
+def _session_links(item: dict[str, Any]) -> tuple[Link, ...]:
+    links = []
+    for kind, key in (
+        ("video", "video-url"),
+        ("slides", "slides-url"),
+        ("audio", "audio-url"),
+        ("signup", "signup-url"),
+    ):
+        url = web_url(get(item, key))
+        if url:
+            links.append(Link(kind, url, kind.capitalize()))
+    return tuple(links)
+
+
+_SPEAKER_LINKS = ("website", "twitter", "github", "linkedin", "facebook")
+_HANDLE_BASE = {"twitter": "https://twitter.com/", "github": "https://github.com/"}
+
+
+def _speakers(
+    ctx: _Ctx, items: list[Any], sessions: list[Session], embedded: dict[str, dict[str, Any]]
+) -> tuple[list[Speaker], list[Session]]:
+    """Speakers with at least one published session; session speaker lists made consistent."""
+    label = ctx.raw.label("speakers")
+    by_id: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or get(item, "id") is None:
+            ctx.report.warn(label, f"speakers[{i}]", "has no id; ignored")
+            continue
+        by_id.setdefault(str(get(item, "id")), item)
+    published = {s.id: s for s in sessions}
+    talks: dict[str, list[str]] = {}
+    for s in sessions:
+        for spid in s.speaker_ids:
+            talks.setdefault(spid, []).append(s.id)
+    # The speakers file may also link a speaker to a session the session does not list.
+    for spid, item in by_id.items():
+        refs = get(item, "sessions", [])
+        for ref in refs if isinstance(refs, list) else []:
+            sid = str(get(ref, "id")) if isinstance(ref, dict) else str(ref)
+            if sid in published and sid not in talks.get(spid, []):
+                talks.setdefault(spid, []).append(sid)
+    paths = PathAllocator()
+    speakers = []
+    for spid in sorted(talks, key=lambda k: _speaker_sort_key(by_id.get(k) or embedded[k])):
+        item = by_id.get(spid) or embedded.get(spid, {})
+        name = text(get(item, "name")) or "Unnamed speaker"
+        links = []
+        for key in _SPEAKER_LINKS:
+            value = text(get(item, key))
+            if value and key in _HANDLE_BASE and "/" not in value and "." not in value:
+                value = _HANDLE_BASE[key] + value.lstrip("@")
+            url = web_url(value)
+            if url:
+                links.append(Link(key, url, key.capitalize()))
+        speakers.append(
+            Speaker(
+                id=spid,
+                name=name,
+                slug=slugify(name),
+                path=paths.allocate("speakers", f"{safe_id(spid)}-{slugify(name)}"),
+                organisation=text(get(item, "organisation")),
+                position=text(get(item, "position")),
+                city=text(get(item, "city")),
+                country=text(get(item, "country")),
+                bio=text(get(item, "long-biography")) or text(get(item, "short-biography")),
+                photo=text(get(item, "photo-url")) or text(get(item, "thumbnail-image-url")),
+                featured=bool(get(item, "is-featured", False)),
+                links=tuple(links),
+                session_ids=tuple(sorted(talks[spid], key=lambda x: published[x].start)),
+            )
+        )
+    # Sessions list speakers only when the speaker is known.
+    known = {s.id for s in speakers}
+    fixed = []
+    for s in sessions:
+        extra = tuple(sp for sp in talks if s.id in talks[sp] and sp not in s.speaker_ids)
+        ids = tuple(x for x in s.speaker_ids + extra if x in known)
+        fixed.append(s if ids == s.speaker_ids else replace(s, speaker_ids=ids))
+    return speakers, fixed
+
+
+def _speaker_sort_key(item: dict[str, Any]) -> tuple[str, str]:
+    name = text(get(item, "name"))
+    return (name.casefold(), str(get(item, "id")))
+
+
+def _social(items: Any) -> tuple[Link, ...]:
+    out = []
+    for item in items if isinstance(items, list) else []:
+        url = web_url(get(item, "link"))
+        if url:
+            out.append(Link("social", url, text(get(item, "name")) or url))
+    return tuple(out)
+
+
+def _sponsors(ctx: _Ctx, items: list[Any]) -> tuple[Sponsor, ...]:
+    label = ctx.raw.label("sponsors")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not text(get(item, "name")):
+            ctx.report.warn(label, f"sponsors[{i}]", "has no name; left out")
+            continue
+        try:
+            level = int(str(get(item, "level", "")).strip())
+        except ValueError:
+            level = 99  # an unknown level goes last
+        out.append(
+            Sponsor(
+                id=safe_id(get(item, "id", i)),
+                name=text(get(item, "name")),
+                level=level,
+                level_name=text(get(item, "type")),
+                url=web_url(get(item, "url")),
+                logo=text(get(item, "logo-url")),
+                description=text(get(item, "description")),
+            )
+        )
+    # Name each level after the label most of its sponsors carry.
+    names: dict[int, Counter] = {}
+    for sp in out:
+        if sp.level_name:
+            names.setdefault(sp.level, Counter())[sp.level_name] += 1
+    return tuple(
+        replace(sp, level_name=names[sp.level].most_common(1)[0][0])
+        if sp.level in names
+        else sp
+        for sp in sorted(out, key=lambda s: (s.level, s.name.casefold()))
+    )

@@ -1,0 +1,73 @@
+"""Time zone names and timestamps as real data spells them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Non-IANA spellings seen in real exports, mapped only where the answer is unambiguous.
+_ALIASES = {
+    "us/pacific": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "pacifictime": "America/Los_Angeles",
+    "us/mountain": "America/Denver",
+    "us/central": "America/Chicago",
+    "us/eastern": "America/New_York",
+    "us/alaska": "America/Anchorage",
+    "us/hawaii": "Pacific/Honolulu",
+    "hawaii-aleutian": "Pacific/Honolulu",
+    "hawaii": "Pacific/Honolulu",
+    "us/arizona": "America/Phoenix",
+    "utc": "UTC",
+    "gmt": "UTC",
+    "z": "UTC",
+}
+
+
+def resolve_zone(name: object) -> str | None:
+    """The IANA name for `name`, or None when it is no zone we can be sure of."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    candidates = [name.strip(), re.sub(r"\s*/\s*", "/", name.strip()).replace(" ", "_")]
+    for candidate in candidates:
+        if "\x00" in candidate or candidate.startswith(("/", ".")) or ".." in candidate:
+            continue
+        try:
+            ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            continue
+        return _ALIASES.get(candidate.lower(), candidate)
+    key = re.sub(r"[\s_]+", "", name.strip().lower())
+    return _ALIASES.get(key)
+
+
+def parse_instant(value: object, tz: ZoneInfo) -> datetime | None:
+    """Parse an ISO 8601 timestamp; a naive one is read in `tz`. None when unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    return dt
+
+
+def parse_duration(value: object) -> timedelta | None:
+    """Parse "HH:MM", "HH:MM:SS", "H.MM" or a number of minutes into a timedelta."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return timedelta(minutes=value) if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    m = re.fullmatch(r"\s*(\d{1,3})[:.](\d{1,2})(?::(\d{1,2}))?\s*", value)
+    if not m:
+        return None
+    hours, minutes, seconds = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
