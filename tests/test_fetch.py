@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -88,19 +92,48 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("no_proxy", "*")
 
 
-@pytest.fixture
-def base_url() -> Iterator[str]:
+@contextlib.contextmanager
+def _serving(tls: ssl.SSLContext | None = None) -> Iterator[str]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.release = threading.Event()
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.release.set()
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def base_url() -> Iterator[str]:
+    with _serving() as url:
+        yield url
+
+
+@pytest.fixture
+def tls_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An https server on 127.0.0.1 with a fresh self-signed certificate, and that certificate."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with _serving(context) as url:
+        yield url, cert
 
 
 def test_fetches_a_file(base_url: str) -> None:
@@ -208,3 +241,19 @@ def test_fetch_many_mixes_results_and_errors(base_url: str) -> None:
 
 def test_fetch_many_of_nothing() -> None:
     assert fetch_many([]) == {}
+
+
+def test_https_with_an_untrusted_certificate(tls_url: tuple[str, Path]) -> None:
+    url = f"{tls_url[0]}/file"
+    with pytest.raises(InputError) as info:
+        fetch(url, timeout=2)
+    assert info.value.message.startswith(f"could not fetch {url}: its TLS certificate is not valid")
+
+
+def test_https_with_a_trusted_certificate(
+    tls_url: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_url[1]))  # read by the default TLS context
+    assert fetch(f"{tls_url[0]}/file", timeout=2) == BODY
+    with pytest.raises(InputError, match=r"timed out after 0\.5 s"):
+        fetch(f"{tls_url[0]}/stall", timeout=0.5)

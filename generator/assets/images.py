@@ -30,7 +30,7 @@ LOGO_BOX = (110, 45)
 SPONSOR_BOX = (200, 100)
 PHOTO_SIZE = 96
 # Formats people put on the web; limiting Pillow to these keeps exotic decoders off untrusted data.
-FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "BMP", "TIFF")
+FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "AVIF", "BMP", "TIFF")  # JPEG covers MPO
 # Placeholder backgrounds; every one carries white text at a contrast of at least 4.5:1.
 PALETTE = (
     "#b42318",  # red
@@ -155,7 +155,8 @@ def _open(data: bytes) -> Image.Image:
     """Open (header only) a raster image within the byte and pixel limits; inside _decoding."""
     if len(data) > MAX_BYTES:
         raise _Unusable(f"is larger than {MAX_BYTES / 1e6:g} MB")
-    img = Image.open(io.BytesIO(data), formats=FORMATS)
+    Image.init()  # Pillow fails on a format name it has no plugin for (AVIF in older builds)
+    img = Image.open(io.BytesIO(data), formats=[f for f in FORMATS if f in Image.OPEN])
     width, height = img.size
     if width * height > MAX_PIXELS:
         raise _Unusable(
@@ -441,9 +442,8 @@ def process_images(
 ) -> ImageSet:
     """Logo, photos and sponsor logos of an event, resized; warnings for what cannot be used."""
     logo_ref = event.logo.strip()
-    photo_refs = {s.id: s.photo.strip() for s in event.speakers}
-    sponsor_refs = {s.id: s.logo.strip() for s in event.sponsors}
-    refs = [r for r in [logo_ref, *photo_refs.values(), *sponsor_refs.values()] if r]
+    refs = [logo_ref, *(s.photo.strip() for s in event.speakers)]
+    refs = [r for r in [*refs, *(s.logo.strip() for s in event.sponsors)] if r]
     sources = _Sources(refs, read_local, allow_remote, timeout)
     if sources.skipped:
         n = sources.skipped
