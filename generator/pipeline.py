@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import ics, pwa, schedule, sources, validate
 from . import pages as pages_mod
-from . import pwa, schedule, sources, validate
 from .assets import scss, static
 from .assets.images import process_images
 from .config import Config
@@ -63,6 +63,7 @@ def build(config: Config, log: BuildLog) -> BuildResult:
                 raw.read_asset,
                 lambda msg: log.warning(msg),
                 allow_remote=not config.no_remote,
+                base_url=raw.origin if config.is_url else "",
             )
             for path, data in images.files.items():
                 writer.write(path, data)
@@ -72,9 +73,17 @@ def build(config: Config, log: BuildLog) -> BuildResult:
             writer.write("assets/css/event.css", scss.event_css(event, images.logo, track_class))
             for site_path, src in static.collect(theme.static_dirs).items():
                 writer.write(site_path, src.read_bytes())
+        with log.step("Calendars"):
+            calendars = ics.build_calendars(event, sched, config.base_url, ics.build_stamp())
+            for path, data in calendars.items():
+                writer.write(path, data)
         with log.step("Pages"):
             assets = {"css": "assets/css/site.css", "event_css": "assets/css/event.css"}
-            renderer = Renderer(env, event, sched, images, config, assets, theme.settings)
+            extra = {
+                "calendars": ics.calendar_paths(event),
+                "uids": ics.session_uids(event, event.sessions),
+            }
+            renderer = Renderer(env, event, sched, images, config, assets, theme.settings, extra)
             for page in planned:
                 writer.write(page.path, renderer.render(page))
         with log.step("Web app manifest and service worker"):

@@ -105,9 +105,7 @@ def _fmt_date(value: date | datetime) -> str:
 
 
 def _zone_label(event: Event) -> str:
-    """"Asia/Singapore (UTC+08:00)" for the event's first day."""
+    """ "Asia/Singapore (UTC+08:00)" for the event's first day."""
     ref = event.start or datetime(2000, 1, 1, tzinfo=event.tz)
     offset = ref.astimezone(event.tz).strftime("%z")
     return f"{event.timezone} (UTC{offset[:3]}:{offset[3:]})"
-
-

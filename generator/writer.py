@@ -25,9 +25,7 @@ class Writer:
         recover(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(
-            os.path.realpath(
-                _mkdtemp(self.parent, f".{self.output.name}{_TMP}{os.getpid()}-")
-            )
+            os.path.realpath(_mkdtemp(self.parent, f".{self.output.name}{_TMP}{os.getpid()}-"))
         )
         self.hashes: dict[str, str] = {}  # site path -> sha256 of its bytes
         self.sizes: dict[str, int] = {}
@@ -104,7 +102,7 @@ def check_output(output: Path, source: str | None, force: bool) -> None:
     if source and not source.startswith(("http://", "https://")):
         src = Path(source).resolve()
         src_dir = src if src.is_dir() else src.parent
-        if out == src_dir or out.is_relative_to(src_dir) and src.is_dir():
+        if out == src_dir or (out.is_relative_to(src_dir) and src.is_dir()):
             raise OutputError(
                 f"output {output} is inside the event source {source}",
                 "Choose an output folder outside the data, e.g. -o _site.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
 from pathlib import Path
@@ -121,7 +120,9 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
 
 def all_files(folder: Path) -> dict[str, bytes]:
     """Every file below `folder`, by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 _LINK = re.compile(r"""(?:href|src)="([^"]+)"|srcset="([^"]+)\"""")
@@ -150,12 +151,3 @@ def broken_local_links(site: Path) -> list[str]:
             if not target.is_file():
                 broken.append(f"{page.relative_to(site)} -> {ref}")
     return broken
-
-
-def read_text(site: Path) -> str:
-    """All text files of the site concatenated (for 'never appears' checks)."""
-    out = io.StringIO()
-    for path in sorted(site.rglob("*")):
-        if path.is_file() and path.suffix in {".html", ".json", ".js", ".css", ".ics", ".xml", ".webmanifest", ".svg", ".txt", ""}:
-            out.write(path.read_text(encoding="utf-8", errors="replace"))
-    return out.getvalue()

@@ -10,7 +10,7 @@ import pytest
 
 from generator import pipeline
 
-from .conftest import all_files, base_files, read_text, session, write_event
+from .conftest import all_files, base_files, session, write_event
 
 PRIVATE = ["ada.private@example.org", "+49 170 0000000", "GENDER-SECRET", "ORGANISER-COMMENT-42"]
 
@@ -94,7 +94,8 @@ def test_plain_text_fields_are_escaped(tmp_path: Path, run_cli) -> None:
     files["speakers"][0]["website"] = "javascript:alert(1)"
     src = write_event(tmp_path / "ev", files)
     assert run_cli(src, "-o", tmp_path / "site").code == 0
-    text = read_text(tmp_path / "site")
+    # Calendars are plain text (not HTML); every HTML page must escape.
+    text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
     assert "<script>alert(1)" not in text
     assert "<img src=x onerror" not in text
     assert "javascript:" not in text
@@ -205,7 +206,9 @@ def test_log_json_lines(tmp_path: Path, run_cli) -> None:
     result = run_cli(src, "-o", tmp_path / "site", "--log-format", "json")
     assert result.code == 0
     records = [json.loads(line) for line in result.err.splitlines() if line.strip()]
-    assert all(set(r) == {"type", "smallMessage", "largeMessage", "step", "seconds"} for r in records)
+    assert all(
+        set(r) == {"type", "smallMessage", "largeMessage", "step", "seconds"} for r in records
+    )
     steps = {r["step"] for r in records if r["type"] == "SUCCESS" and r["step"]}
     assert {"Load event data", "Validate", "Images", "Pages"} <= steps
     assert records[-1]["type"] == "SUCCESS" and "pages" in records[-1]["smallMessage"]

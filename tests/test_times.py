@@ -39,7 +39,9 @@ def test_naive_timestamp_is_read_in_event_zone() -> None:
     tz = ZoneInfo("Europe/Berlin")
     dt = parse_instant("2030-07-01T10:00:00", tz)
     assert dt == datetime(2030, 7, 1, 8, 0, tzinfo=ZoneInfo("UTC"))
-    assert parse_instant("2030-07-01T10:00:00Z", tz) == datetime(2030, 7, 1, 10, tzinfo=ZoneInfo("UTC"))
+    assert parse_instant("2030-07-01T10:00:00Z", tz) == datetime(
+        2030, 7, 1, 10, tzinfo=ZoneInfo("UTC")
+    )
     assert parse_instant("soon", tz) is None
 
 
@@ -69,9 +71,7 @@ def _days(site: Path) -> dict[str, str]:
 
 def test_after_midnight_session_stays_on_previous_day(tmp_path: Path, run_cli) -> None:
     files = base_files()
-    files["sessions"].append(
-        session(9, "2030-05-03T01:30:00+02:00", "2030-05-03T02:30:00+02:00")
-    )
+    files["sessions"].append(session(9, "2030-05-03T01:30:00+02:00", "2030-05-03T02:30:00+02:00"))
     src = write_event(tmp_path / "ev", files)
     assert run_cli(src, "-o", tmp_path / "a").code == 0
     assert _days(tmp_path / "a")["9"] == "2030-05-02"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageOps
@@ -386,15 +387,24 @@ class _Sources:
         read_local: Callable[[str], bytes],
         allow_remote: bool,
         timeout: float,
+        base_url: str = "",
     ) -> None:
         self.read_local = read_local
         self.allow_remote = allow_remote
-        remote = sorted({ref for ref in refs if _is_remote(ref)})
+        self.urls = {
+            ref: ref if _is_remote(ref) else urljoin(base_url, ref.lstrip("/"))
+            for ref in refs
+            if _is_remote(ref) or base_url
+        }
         self.fetched: dict[str, bytes | InputError] = {}
-        if remote and allow_remote:
-            self.fetched = fetch_many(
-                remote, timeout=timeout, max_bytes=MAX_BYTES, accept="image/*"
+        if self.urls and allow_remote:
+            fetched = fetch_many(
+                sorted(set(self.urls.values())),
+                timeout=timeout,
+                max_bytes=MAX_BYTES,
+                accept="image/*",
             )
+            self.fetched = {ref: fetched[url] for ref, url in self.urls.items()}
         self.skipped = sum(1 for ref in refs if _is_remote(ref)) if not allow_remote else 0
 
     def skip(self, ref: str) -> bool:
@@ -403,7 +413,7 @@ class _Sources:
 
     def read(self, ref: str) -> bytes:
         """The bytes of a reference, or _Unusable saying why not."""
-        if _is_remote(ref):
+        if ref in self.fetched:
             result = self.fetched[ref]
             if isinstance(result, FetchError):
                 raise _Unusable(f"could not be fetched ({result.reason})")
@@ -439,12 +449,17 @@ def process_images(
     *,
     allow_remote: bool = True,
     timeout: float = 5.0,
+    base_url: str = "",
 ) -> ImageSet:
-    """Logo, photos and sponsor logos of an event, resized; warnings for what cannot be used."""
+    """Logo, photos and sponsor logos of an event, resized; warnings for what cannot be used.
+
+    `base_url`: for data read from a URL, relative image paths are fetched from there, all at
+    once like the other remote images, instead of one by one through `read_local`.
+    """
     logo_ref = event.logo.strip()
     refs = [logo_ref, *(s.photo.strip() for s in event.speakers)]
     refs = [r for r in [*refs, *(s.logo.strip() for s in event.sponsors)] if r]
-    sources = _Sources(refs, read_local, allow_remote, timeout)
+    sources = _Sources(refs, read_local, allow_remote, timeout, base_url)
     if sources.skipped:
         n = sources.skipped
         warn(f"--no-remote: {n} remote image{'s' if n != 1 else ''} replaced by placeholders")

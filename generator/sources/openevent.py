@@ -26,7 +26,7 @@ from ..model import (
     slugify,
 )
 from ..timezones import parse_duration, parse_instant, resolve_zone
-from .common import Reporter, ReadOptions, pick_track_color, text, web_url
+from .common import ReadOptions, Reporter, pick_track_color, text, web_url
 from .loader import RawEvent, parse_json
 
 FILES = ("event", "sessions", "speakers", "tracks", "microlocations", "sponsors")
@@ -435,8 +435,6 @@ def _sponsors(ctx: _Ctx, items: list[Any]) -> tuple[Sponsor, ...]:
         if sp.level_name:
             names.setdefault(sp.level, Counter())[sp.level_name] += 1
     return tuple(
-        replace(sp, level_name=names[sp.level].most_common(1)[0][0])
-        if sp.level in names
-        else sp
+        replace(sp, level_name=names[sp.level].most_common(1)[0][0]) if sp.level in names else sp
         for sp in sorted(out, key=lambda s: (s.level, s.name.casefold()))
     )
