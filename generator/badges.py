@@ -74,46 +74,31 @@ _COLUMNS = {
 
 
 def read_attendees(path: Path, label: str | None = None) -> list[Person]:
-    """Attendees from a UTF-8 CSV with a header row: name (or first/last name), organisation, role."""
+    """Attendees from a UTF-8 CSV whose header names `name` (or first and last name) and more."""
     label = label or str(path)
     try:
         if path.stat().st_size > MAX_CSV_BYTES:
             raise InputError(f"{label}: larger than {MAX_CSV_BYTES // 1_000_000} MB")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(
-            f"{label}: no such file", "Give the attendee list as a CSV file."
-        ) from None
-    except IsADirectoryError:
-        raise InputError(f"{label}: is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise InputError(
             f"{label} line {line}: not UTF-8 text",
             "Save the file as CSV UTF-8 (Excel: File > Save As > CSV UTF-8).",
         ) from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
     if not text.strip():
-        raise InputError(f"{label}: the file is empty", "It needs a header row (name,...) first.")
-    first_line = text.lstrip().splitlines()[0]
+        raise InputError(f"{label}: the file is empty", "It needs a header row: name,...")
     # Spreadsheets in many locales write ";" (or tabs) instead of commas: the header tells.
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=delimiter)
+    delimiter = max(",;\t", key=text.splitlines()[0].count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [_header_key(c) for c in next(reader)]
-    skipped = len(text) - len(text.lstrip("\r\n"))
-    offset = text[:skipped].count("\n")  # blank lines before the header still count as lines
-
-    def column(kind: str) -> int | None:
-        for alias in _COLUMNS[kind]:
-            if alias in header:
-                return header.index(alias)
-        return None
-
-    cols = {kind: column(kind) for kind in _COLUMNS}
-    if cols["name"] is None and (cols["first"] is None and cols["last"] is None):
+    cols = {
+        k: next((header.index(a) for a in names if a in header), None)
+        for k, names in _COLUMNS.items()
+    }
+    if cols["name"] is None and cols["first"] is None and cols["last"] is None:
         raise InputError(
             f"{label}: no name column",
             f"The header row is: {', '.join(header) or '(empty)'}. Name a column `name` "
@@ -122,32 +107,24 @@ def read_attendees(path: Path, label: str | None = None) -> list[Person]:
     people: list[Person] = []
     problems: list[str] = []
     colors: dict[str, str] = {}
-    start = reader.line_num + 1
+    line = reader.line_num + 1  # where the next row starts: quoted fields may span lines
     try:
         for row in reader:
-            line, start = start + offset, reader.line_num + 1
-
-            def cell(kind: str, row: list[str] = row) -> str:
-                i = cols[kind]
-                return clean(row[i]) if i is not None and i < len(row) else ""
-
-            if not any(c.strip() for c in row):
-                continue  # blank lines, often at the end of exported files
-            name = cell("name") or clean(f"{cell('first')} {cell('last')}")
-            if not name:
+            cells = {
+                k: clean(row[i]) if i is not None and i < len(row) else "" for k, i in cols.items()
+            }
+            name = cells["name"] or clean(f"{cells['first']} {cells['last']}")
+            if not name and any(c.strip() for c in row):
                 problems.append(f"{label} line {line}: no name")
-                continue
-            role = cell("role") or "Attendee"
-            color = colors.setdefault(
-                role.casefold(), ROLE_PALETTE[len(colors) % len(ROLE_PALETTE)]
-            )
-            people.append(
-                Person(name, cell("organisation"), role, color, readable_text_color(color))
-            )
+            elif name:
+                role = cells["role"] or "Attendee"
+                color = colors.setdefault(role.casefold(), ROLE_PALETTE[len(colors) % 7])
+                people.append(
+                    Person(name, cells["organisation"], role, color, readable_text_color(color))
+                )
+            line = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(
-            f"{label} line {reader.line_num + offset}: not valid CSV ({exc})"
-        ) from None
+        raise InputError(f"{label} line {reader.line_num}: not valid CSV ({exc})") from None
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise InputError(problems[0] + more, "\n".join(problems))

@@ -48,7 +48,8 @@ def test_console_script_is_the_same_program(tmp_path: Path) -> None:
 
 def test_expected_failure_has_no_traceback(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), str(tmp_path / "missing"), "-o", str(tmp_path / "o")],
+        [sys.executable, str(ROOT / "build.py"), str(tmp_path / "missing"), "-o",
+         str(tmp_path / "o")],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 1
