@@ -25,12 +25,9 @@ from .badges_layout import (
     Grid,
     Person,
     Placed,
-    Size,
     badge_layout,
     clean,
-    parse_size,
-    sheet_grid,
-    single_grid,
+    page_grid,
     sort_people,
     speaker_people,
 )
@@ -118,7 +115,9 @@ def read_attendees(path: Path, label: str | None = None) -> list[Person]:
                 problems.append(f"{label} line {line}: no name")
             elif name:
                 role = cells["role"] or "Attendee"
-                color = colors.setdefault(role.casefold(), ROLE_PALETTE[len(colors) % 7])
+                color = colors.setdefault(
+                    role.casefold(), ROLE_PALETTE[len(colors) % len(ROLE_PALETTE)]
+                )
                 people.append(
                     Person(name, cells["organisation"], role, color, readable_text_color(color))
                 )
@@ -127,7 +126,8 @@ def read_attendees(path: Path, label: str | None = None) -> list[Person]:
         raise InputError(f"{label} line {reader.line_num}: not valid CSV ({exc})") from None
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise InputError(problems[0] + more, "\n".join(problems))
+        hint = "Every row needs a name: fill it in or delete the row."
+        raise InputError(problems[0] + more, "\n".join([*problems[1:], hint]))
     if not people:
         raise InputError(f"{label}: no attendees below the header row")
     return people
@@ -320,10 +320,12 @@ def _script_warning(person: Person, fonts: Fonts) -> str | None:
             f"badge for {person.name}: no font has {''.join(lost)} ({codes}); those characters "
             "are left out. Add a font that has them with --font FILE"
         )
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in bold + person.organisation):
+    # fpdf2 puts right-to-left text in visual order by itself, but joining Arabic letters needs
+    # text shaping (HarfBuzz), which badges do not use.
+    if any(unicodedata.bidirectional(c) == "AL" for c in bold + person.organisation):
         return (
-            f"badge for {person.name}: right-to-left text is printed without shaping "
-            "and may read wrongly; check this badge"
+            f"badge for {person.name}: Arabic-script letters are printed unjoined (no text "
+            "shaping here); check this badge"
         )
     return None
 
@@ -473,22 +475,6 @@ class BadgeResult:
     seconds: float
 
 
-def make_grid(options: BadgeOptions) -> Grid:
-    """The page layout the options ask for; ConfigError when it is impossible."""
-    if not 0 <= options.bleed <= 10:
-        raise ConfigError(f"--bleed {options.bleed:g}: give 0 to 10 mm (3 is usual)")
-    badge = parse_size(options.badge, BADGES, "--badge")
-    if options.one_per_page:
-        return single_grid(badge, options.bleed)
-    sheet = parse_size(options.sheet, SHEETS, "--sheet")
-    name = sheet.label.upper() if sheet.label[:1] == "a" else sheet.label.capitalize()
-    w, h = (
-        (max(sheet.w, sheet.h), min(sheet.w, sheet.h)) if options.landscape else (sheet.w, sheet.h)
-    )
-    sheet = Size(w, h, name + (" landscape" if options.landscape else ""))
-    return sheet_grid(sheet, badge, options.bleed, options.crop_marks)
-
-
 def build_badges(options: BadgeOptions, log: BuildLog) -> BadgeResult:
     """Read the event (and attendees), make the badges and write the PDF; log every step."""
     from . import config, sources
@@ -496,7 +482,15 @@ def build_badges(options: BadgeOptions, log: BuildLog) -> BadgeResult:
     from .sources.common import Reporter
 
     t0 = time.perf_counter()
-    grid = make_grid(options)  # before any reading: a wrong flag fails at once
+    # Sizes first: a wrong flag fails before anything is read.
+    grid = page_grid(
+        options.badge,
+        options.sheet,
+        options.bleed,
+        landscape=options.landscape,
+        one_per_page=options.one_per_page,
+        crop_marks=options.crop_marks,
+    )
     out = Path(options.output)
     if out.is_dir():
         raise OutputError(f"{out} is a folder", "Give the PDF's file name: -o badges.pdf.")
@@ -556,29 +550,39 @@ def build_badges(options: BadgeOptions, log: BuildLog) -> BadgeResult:
         tuple(log.warnings),
         time.perf_counter() - t0,
     )
-    who = f"{result.speakers} speakers" + (
-        f", {result.attendees} attendees" if options.attendees else ""
+    who = _count(speakers, "speaker") + (
+        f", {_count(result.attendees, 'attendee')}" if options.attendees else ""
     )
     log.success(
-        f"Wrote {result.badges} badges ({who}) on {result.pages} pages, {result.per_page} per "
-        f"{page}, to {result.output} in {result.seconds:.2f} s"
-        + (f" with {len(result.warnings)} warnings" if result.warnings else ""),
+        f"Wrote {_count(result.badges, 'badge')} ({who}) on {_count(result.pages, 'page')}, "
+        f"{result.per_page} per {page}, to {result.output} in {result.seconds:.2f} s"
+        + (f" with {_count(len(result.warnings), 'warning')}" if result.warnings else ""),
         f"Badge {grid.badge.w:g} x {grid.badge.h:g} mm, bleed {grid.bleed:g} mm, "
         f"page {grid.page.w:g} x {grid.page.h:g} mm",
     )
     return result
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed run never leaves half a PDF."""
-    parent = path.resolve().parent
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent
+        )
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        # mkstemp makes the file private (0600); a PDF is shared like any file the user saves.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
         os.replace(tmp, path)
     except OSError as exc:
-        if "tmp" in locals() and os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
 

@@ -38,12 +38,19 @@ BADGES = {
     "a7": (74.0, 105.0),
 }
 MIN_SIDE_MM, MAX_SIDE_MM = 20.0, 1200.0
+MAX_BLEED_MM = 10.0
 # The outer trim lines stay this far from the paper's edge: most printers print that close, so the
 # colour band still reaches the cut.
 MIN_MARGIN_MM = 5.0
 MARK_GAP_MM = 1.0  # between the bleed and a crop mark, so a mark never touches printed colour
 MARK_LEN_MM = 6.0
 MARK_MIN_MM = 1.5  # shorter than this, a mark is left out rather than squeezed to a dot
+# Font sizes (pt) on a 90 x 55 mm badge, largest and smallest before wrapping; they grow with the
+# badge's short side, except the small print's minimums, which are already as small as reads.
+NAME_PT = (24.0, 11.0)
+ORGANISATION_PT = (11.0, 7.0)
+EVENT_PT = (9.0, 5.5)
+ROLE_PT = (12.0, 6.0)
 LINE_SPACING = 1.15  # line pitch as a multiple of the font size
 CAP_CENTRE = 0.36  # baseline sits this many font sizes below a line's visual centre (caps/2)
 
@@ -57,11 +64,6 @@ class Size:
     w: float
     h: float
     label: str = ""
-
-    @property
-    def pt(self) -> tuple[float, float]:
-        """Width and height in PDF points."""
-        return (self.w / MM_PER_PT, self.h / MM_PER_PT)
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,30 @@ def single_grid(badge: Size, bleed: float) -> Grid:
     return Grid(page, badge, bleed, 1, 1, ((bleed, bleed),))
 
 
+def page_grid(
+    badge: str,
+    sheet: str = "a4",
+    bleed: float = 3.0,
+    *,
+    landscape: bool = False,
+    one_per_page: bool = False,
+    crop_marks: bool = True,
+) -> Grid:
+    """The grid for the --badge, --sheet, --bleed... flags; ConfigError when it cannot be."""
+    if not 0 <= bleed <= MAX_BLEED_MM:
+        raise ConfigError(f"--bleed {bleed:g}: give 0 to {MAX_BLEED_MM:g} mm (3 is usual)")
+    size = parse_size(badge, BADGES, "--badge")
+    if one_per_page:
+        return single_grid(size, bleed)
+    paper = parse_size(sheet, SHEETS, "--sheet")
+    name = paper.label.upper() if paper.label[:1] == "a" else paper.label.capitalize()
+    if landscape:
+        paper = Size(max(paper.w, paper.h), min(paper.w, paper.h), f"{name} landscape")
+    return sheet_grid(
+        Size(paper.w, paper.h, paper.label if landscape else name), size, bleed, crop_marks
+    )
+
+
 def _crop_marks(
     sheet: Size, xs: list[float], ys: list[float], badge: Size, bleed: float
 ) -> tuple[tuple[float, float, float, float], ...]:
@@ -342,7 +368,7 @@ def fit_text(
     min_pt: float,
     max_lines: int = 2,
 ) -> TextFit:
-    """Largest size up to `max_pt` on one line; under `min_pt`, two lines; never wider than w."""
+    """Largest size up to `max_pt` on one line; below `min_pt`, two lines; never wider than `w`."""
     text = " ".join(text.split())
     if not text:
         return TextFit((), max_pt, ())
@@ -360,13 +386,13 @@ def fit_text(
     best = fit((text,), size, unit)
     if size >= min_pt or max_lines < 2:
         return best
-    for by_char in (False, True):
-        for pair in _splits(text, by_char):
-            size, unit = size_for(pair)
-            if size > best.size + 1e-9:
-                best = fit(pair, size, unit)
-        if not best.below_min:
-            break  # a break between words reached the minimum: no need to cut inside a word
+    # Between words when the text has spaces or hyphens (even if that means going under the
+    # minimum: a word cut in two reads worse); anywhere only in text without them, such as CJK.
+    pairs = _splits(text, by_char=False) or _splits(text, by_char=True)
+    for pair in pairs:
+        size, unit = size_for(pair)
+        if size > best.size + 1e-9:
+            best = fit(pair, size, unit)
     return best
 
 
@@ -431,28 +457,22 @@ def badge_layout(
         logo_h = min(header.h, 0.32 * inner / logo_aspect)
         logo = Box(pad, header.y + (header.h - logo_h) / 2, logo_h * logo_aspect, logo_h)
         text_box = Box(logo.right + gap, header.y, header.right - logo.right - gap, header.h)
-    event_fit = fit_text(
-        event_name, lambda t: measure(t, True), text_box.w, text_box.h, 9 * scale, 5.5
-    )
+    bold = lambda t: measure(t, True)  # noqa: E731
+    event_fit = fit_text(event_name, bold, text_box.w, text_box.h, EVENT_PT[0] * scale, EVENT_PT[1])
     event = Placed(event_fit, text_box, "L" if logo else "C")
 
     role_box = Box(pad, band.y, inner, band.h)
-    role_fit = fit_text(
-        role.upper(), lambda t: measure(t, True), inner, band.h * 0.8, 12 * scale, 6
-    )
+    role_fit = fit_text(role.upper(), bold, inner, band.h * 0.8, ROLE_PT[0] * scale, ROLE_PT[1])
     placed_role = Placed(role_fit, role_box)
 
     top, bottom = header.bottom + gap, band.y - gap
     middle = bottom - top
     org_fit = None
     if organisation:
-        org_fit = fit_text(
-            organisation, lambda t: measure(t, False), inner, 0.4 * middle, 11 * scale, 7 * scale
-        )
+        sizes = (ORGANISATION_PT[0] * scale, ORGANISATION_PT[1] * scale)
+        org_fit = fit_text(organisation, lambda t: measure(t, False), inner, 0.4 * middle, *sizes)
     org_h = org_fit.height + gap if org_fit else 0.0
-    name_fit = fit_text(
-        name, lambda t: measure(t, True), inner, middle - org_h, 24 * scale, 12 * scale
-    )
+    name_fit = fit_text(name, bold, inner, middle - org_h, NAME_PT[0] * scale, NAME_PT[1] * scale)
     block_top = top + (middle - name_fit.height - org_h) / 2
     placed_name = Placed(name_fit, Box(pad, block_top, inner, name_fit.height))
     placed_org = None

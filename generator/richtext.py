@@ -12,19 +12,31 @@ from markupsafe import Markup
 
 ALLOWED_TAGS = {
     "p", "br", "a", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote",
-    "code", "pre", "h3", "h4", "h5", "h6", "hr", "sub", "sup", "dl", "dt", "dd",
+    "code", "pre", "h2", "h3", "h4", "h5", "h6", "hr", "sub", "sup", "dl", "dt", "dd",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _LOOKS_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?\s*>")
-_BIG_HEADING = re.compile(r"<(/?)h[12](\s|>)", re.IGNORECASE)
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 _md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
 
+def _shift_headings(html_text: str, top: int) -> str:
+    """Renumber headings by rank (biggest -> h`top`, next -> h`top`+1...), so no level is skipped."""
+    levels = sorted({int(m.group(2)) for m in _HEADING.finditer(html_text)})
+    if not levels:
+        return html_text
+    new = {level: min(6, top + rank) for rank, level in enumerate(levels)}
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{new[int(m.group(2))]}", html_text)
+
+
 @lru_cache(maxsize=65536)
-def to_html(text: str) -> Markup:
-    """Render Markdown (or take HTML as it is), then sanitise with nh3's allow-list."""
+def to_html(text: str, top: int = 3) -> Markup:
+    """Render Markdown (or take HTML as it is), then sanitise with nh3's allow-list.
+
+    `top` is the heading level the text's own biggest heading gets (3 below a page's h2).
+    """
     if not text:
         return Markup("")
     if _LOOKS_HTML.search(text):
@@ -32,8 +44,7 @@ def to_html(text: str) -> Markup:
     else:
         _md.reset()
         source = _md.convert(text)
-    # Headings inside an abstract sit below the page's own h1/h2.
-    source = _BIG_HEADING.sub(r"<\1h3\2", source)
+    source = _shift_headings(source, top)
     clean = nh3.clean(
         source,
         tags=ALLOWED_TAGS,

@@ -69,6 +69,10 @@ body.eventsite-build-error { margin: 0; font: 16px/1.5 system-ui, sans-serif; ba
 .eventsite-build-error pre { white-space: pre-wrap; background: #fff; padding: 1rem;
   border-left: 4px solid #b3261e; overflow-wrap: anywhere; }
 """
+FAILED_ICON = (  # a red tab icon while the build is broken
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    '<circle cx="8" cy="8" r="7" fill="#b3261e"/></svg>'
+)
 # A worker a real deploy may have left on this origin replaces itself with nothing.
 UNREGISTER_SW = """\
 self.addEventListener("install", function () { self.skipWaiting(); });
@@ -80,6 +84,7 @@ ERROR_PAGE = """\
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Build failed · eventsite preview</title>
 <link rel="stylesheet" href="{prefix}preview.css">
+<link rel="icon" href="{prefix}failed.svg">
 </head><body class="eventsite-build-error"><main>
 <h1>The build failed</h1>
 <p>The preview shows this page until the problem is fixed; it reloads by itself when you save.</p>
@@ -313,6 +318,7 @@ class Preview:
         self.builds = 0  # finished builds, good or failed
         self.batches: list[list[str]] = []  # the changed files behind each rebuild
         self.reloads = 0  # reload messages sent
+        self.build_seconds: list[float] = []
         self._clients: set[_ReloadSocket] = set()
         self._cond = threading.Condition()
         self._pending: list[str] = []
@@ -320,7 +326,7 @@ class Preview:
         self._stopping = False
         self._skip: list[Path] = []
         self._watches: dict[Watch, Any] = {}
-        self._observer = Observer()
+        self._observer: Any = None  # made in start(): inotify starts a thread at once
         self._builder = threading.Thread(target=self._build_loop, name="eventsite-rebuild")
         self._server_thread: threading.Thread | None = None
         self._ioloop: IOLoop | None = None
@@ -355,6 +361,7 @@ class Preview:
             if not cfg.is_url and not Path(cfg.source).exists():
                 raise ServeError(f"event source {cfg.source} not found")
             self._skip = [self.tmp.resolve(), cfg.output.resolve()]
+            self._observer = Observer()
             self._observer.start()
             self._sync_watches(watches_for(cfg))
             self._build([])
@@ -371,7 +378,7 @@ class Preview:
 
     def stop(self) -> None:
         """Stop watching, building and serving (joining every thread) and remove the temp folder."""
-        if self._observer.is_alive():
+        if self._observer is not None and self._observer.is_alive():
             self._observer.stop()
             self._observer.join()
         with self._cond:
@@ -421,6 +428,7 @@ class Preview:
                 (r"/livereload\.js", LiveReloadJSHandler),
                 (PREFIX + r"preview\.js", _Text, {"body": PREVIEW_JS, "ctype": "text/javascript"}),
                 (PREFIX + r"preview\.css", _Text, {"body": PREVIEW_CSS, "ctype": "text/css"}),
+                (PREFIX + r"failed\.svg", _Text, {"body": FAILED_ICON, "ctype": "image/svg+xml"}),
                 (r"/sw\.js", _Text, {"body": UNREGISTER_SW, "ctype": "text/javascript"}),
                 (r"/.*", _Site, {"preview": self}),
             ],
@@ -496,8 +504,13 @@ class Preview:
                 blog.error(exc.message, exc.details)
             errors = blog.errors or [(exc.message, exc.details)]
         except Exception as exc:  # a bug must show in the browser, not end the preview
-            blog.error(f"internal error: {type(exc).__name__}: {exc}", traceback.format_exc())
-            errors = blog.errors
+            small = f"internal error: {type(exc).__name__}: {exc}"
+            if not blog.errors:  # raised outside a build step, so not reported yet
+                blog.error(small)
+            errors = [
+                *blog.errors,
+                (small, "This is a bug in eventsite.\n" + traceback.format_exc()),
+            ]
         old = self.served
         if errors:
             self.served = replace(old, errors=tuple(errors))
@@ -507,7 +520,8 @@ class Preview:
             if old.root is not None:
                 shutil.rmtree(old.root, ignore_errors=True)
             with_warnings = f" with {len(blog.warnings)} warnings" if blog.warnings else ""
-            self.log.success(f"Built in {time.perf_counter() - t0:.2f} s{with_warnings}")
+            self.build_seconds.append(time.perf_counter() - t0)
+            self.log.success(f"Built in {self.build_seconds[-1]:.2f} s{with_warnings}")
             with contextlib.suppress(EventsiteError):  # a new theme changes what to watch
                 self._sync_watches(watches_for(cfg))
         with self._cond:

@@ -69,11 +69,6 @@ def read(doc: Any, raw: RawEvent, key: str, options: ReadOptions, report: Report
 
 
 @dataclass
-class _Day:
-    date: date | None
-
-
-@dataclass
 class _Ctx:
     label: str
     report: Reporter
@@ -106,7 +101,7 @@ def read_schedule(
     base_url = web_url(schedule.get("base_url")) or web_url(conf.get("base_url"))
     ctx = _Ctx(label, report, tz, _day_change(conf, days_raw, tz, options), base_url, options)
     found: list[tuple[Session, str, str, Any]] = []
-    days: dict[int, _Day] = {}
+    days: dict[int, date | None] = {}
     for di, day_raw, room_key, place, item in entries:
         day = days[di] if di in days else days.setdefault(di, _day(day_raw, tz))
         made = _session(ctx, day, room_key, place, item)
@@ -122,6 +117,8 @@ def read_schedule(
     tracks = TrackBook(conf.get("tracks"))
     persons = People(base_url, people or {})
     sessions = []
+    paths = PathAllocator()
+    found.sort(key=lambda f: (f[0].start, f[0].end, f[0].title))
     for session, room_name, track_name, persons_raw in found:
         speaker_ids: list[str] = []
         for pi, person in enumerate(_list(persons_raw)):
@@ -136,9 +133,9 @@ def read_schedule(
                 track_id=tracks.use(track_name) if track_name else None,
                 room_id=rooms[room_name].id if room_name else None,
                 speaker_ids=tuple(speaker_ids),
+                path=paths.allocate("sessions", f"{page_stem(session.id)}-{session.slug}"),
             )
         )
-    sessions = assign_paths(sessions)
     title = text(conf.get("title"))
     if not title:
         report.error(label, "conference.title", "the event has no name")
@@ -210,7 +207,7 @@ def _zone(conf: dict, entries: list, label: str, options: ReadOptions, report: R
     """The event's IANA zone; the module docstring gives the rules."""
     named = text(conf.get("time_zone_name"))
     zone = options.timezone or resolve_zone(named)
-    if named and not resolve_zone(named):
+    if named and not zone:
         report.warn(label, "conference.time_zone_name", f"unknown time zone {named!r}; ignored")
     if zone:
         _check_offsets(zone, entries, label, report)
@@ -300,25 +297,26 @@ def _bound(value: Any, tz: ZoneInfo) -> datetime | None:
     return parse_instant(value, tz)
 
 
-def _day(day: dict[str, Any], tz: ZoneInfo) -> _Day:
+def _day(day: dict[str, Any], tz: ZoneInfo) -> date | None:
+    """The source day's date: its `date`, else the date its `day_start` falls on."""
     try:
-        return _Day(date.fromisoformat(text(day.get("date"))[:10]))
+        return date.fromisoformat(text(day.get("date"))[:10])
     except ValueError:
         start = _aware(day.get("day_start"), tz)
-        return _Day(start.astimezone(tz).date() if start else None)
+        return start.astimezone(tz).date() if start else None
 
 
-def _local_start(ctx: _Ctx, day: _Day, value: Any) -> datetime | None:
+def _local_start(ctx: _Ctx, day: date | None, value: Any) -> datetime | None:
     """A start from the day's date and "HH:MM"; a time before the day change is the next date."""
     clock = _clock(value)
-    if day.date is None or clock is None:
+    if day is None or clock is None:
         return None
-    when = day.date + timedelta(days=1) if clock < ctx.day_change else day.date
+    when = day + timedelta(days=1) if clock < ctx.day_change else day
     return datetime.combine(when, clock, ctx.tz)
 
 
 def _session(
-    ctx: _Ctx, day: _Day, room_key: str, place: str, item: dict[str, Any]
+    ctx: _Ctx, day: date | None, room_key: str, place: str, item: dict[str, Any]
 ) -> tuple[Session, str] | None:
     """A session without track, room and speakers yet, and its room name; None when left out."""
     report, label = ctx.report, ctx.label
@@ -351,15 +349,15 @@ def _session(
     if not title:
         report.warn(label, f"{place} title", "is empty; shown as 'Untitled session'")
         title = "Untitled session"
-    if ctx.options.day_change or day.date is None:
+    if ctx.options.day_change or day is None:
         the_day = conference_day(start, ctx.tz, ctx.day_change)
     else:
-        the_day = day.date
+        the_day = day
     session = Session(
         id=sid,
         title=title,
         slug=slugify(title),
-        path="",  # given by assign_paths once every session is known
+        path="",  # given once every session is known, in time order
         start=start,
         end=end,
         day=the_day,
@@ -402,7 +400,8 @@ def session_links(item: dict[str, Any], base_url: str) -> tuple[Link, ...]:
 
     def add(kind: str, url: Any, title: str) -> None:
         ref = text(url)
-        full = web_url(urljoin(base_url, ref) if base_url and ref else ref)
+        relative = base_url and ref and "://" not in ref
+        full = web_url(urljoin(base_url, ref) if relative else ref)
         if full and full not in out:
             out[full] = Link(kind, full, title)
 
@@ -504,9 +503,11 @@ class People:
             keys = [("name", name.casefold())]
         spid = next((self.keys[k] for k in keys if k in self.keys), None)
         if spid is None:
-            spid = unique_id(keys[0][1] if keys[0][0] != "name" else slugify(name, 36), self.ids)
-            self.info[spid] = {"links": {}}
-        for k in keys:
+            by_name = keys[0][0] == "name"
+            spid = unique_id(slugify(name, 36) if by_name else keys[0][1], self.ids)
+            self.info[spid] = {"links": {}, "by_name": by_name}
+        # The name is recorded too, so that a later mention by name alone finds this person.
+        for k in [*keys, ("name", name.casefold())] if name else keys:
             self.keys.setdefault(k, spid)
         info = self.info[spid]
         if name and not info.get("name"):
@@ -533,13 +534,16 @@ class People:
         for spid in sorted(talks, key=lambda k: (self.info[k].get("name", "").casefold(), k)):
             info = self.info[spid]
             name = info.get("name") or "Unnamed speaker"
-            photo = info.get("photo", "")
+            photo, stem = info.get("photo", ""), slugify(name)
             out.append(
                 Speaker(
                     id=spid,
                     name=name,
                     slug=slugify(name),
-                    path=paths.allocate("speakers", f"{page_stem(spid)}-{slugify(name)}"),
+                    # A name-made id is the slug already: the page is not named twice.
+                    path=paths.allocate(
+                        "speakers", stem if info["by_name"] else f"{page_stem(spid)}-{stem}"
+                    ),
                     bio=info.get("bio", ""),
                     photo=urljoin(self.base_url, photo) if self.base_url and photo else photo,
                     links=tuple(info["links"].values()),

@@ -22,23 +22,25 @@ from .loader import RawEvent
 FORMAT = "frab-xml"
 
 # Fields copied as text from <event> children into the JSON shape.
-_EVENT_TEXT = (
-    "room",
-    "title",
-    "subtitle",
-    "type",
-    "date",
-    "start",
-    "end",
-    "duration",
-    "abstract",
-    "description",
-    "slug",
-    "track",
-    "language",
-    "logo",
-    "url",
-    "video_download_url",
+_EVENT_TEXT = frozenset(
+    (
+        "room",
+        "title",
+        "subtitle",
+        "type",
+        "date",
+        "start",
+        "end",
+        "duration",
+        "abstract",
+        "description",
+        "slug",
+        "track",
+        "language",
+        "logo",
+        "url",
+        "video_download_url",
+    )
 )
 
 
@@ -132,9 +134,11 @@ def _event(el: Any, room: str) -> dict[str, Any]:
         "code": el.get("code"),
         "_place": f"line {el.sourceline} <event id={el.get('id')!r}>",
     }
-    for name in _EVENT_TEXT:
-        event[name] = _child(el, name)
-    event["room"] = event["room"] or room
+    for child in el:
+        # One pass over the children: the first of each known field wins, as find() would.
+        if child.tag in _EVENT_TEXT and child.tag not in event:
+            event[child.tag] = _text(child)
+    event["room"] = event.get("room") or room
     event["persons"] = [
         {"id": p.get("id"), "guid": p.get("guid"), "public_name": _text(p).strip()}
         for p in el.iterfind("persons/person")

@@ -136,6 +136,7 @@ def fossasia_server(fossasia_site: Path) -> Iterator[SiteServer]:
 def page(browser: object) -> Iterator[object]:
     """A fresh page in a fresh context; console errors and other-origin requests are recorded."""
     context = browser.new_context()  # type: ignore[attr-defined]
+    context.set_default_timeout(10_000)
     pg = context.new_page()
     pg.console_errors = []
     pg.foreign_requests = []

@@ -524,6 +524,8 @@
 
   function refresh() {
     regroup();
+    // The schedule may have been rebuilt from its original HTML: reveal its controls again.
+    $$("[data-toolbar], [data-controls], [data-star], [data-js-only]").forEach(function (el) { el.hidden = false; });
     setDays();
     dayNav();
     if (gridBox) { gridBox.remove(); gridBox = null; }
@@ -534,7 +536,6 @@
     tick();
   }
 
-  $$("[data-toolbar], [data-controls], [data-star], [data-js-only]").forEach(function (el) { el.hidden = false; });
   html.classList.add("js");
   Object.assign(state, readHash());
   refresh();
