@@ -213,7 +213,8 @@ def _guid(event: Event, kind: str, ident: str) -> str:
 
 
 def _date(value: datetime | None, event: Event) -> str:
-    return (value or datetime.now(event.tz)).astimezone(event.tz).date().isoformat()
+    # An event with no sessions and no dates still needs one; a fixed one keeps the file stable.
+    return value.astimezone(event.tz).date().isoformat() if value else "1970-01-01"
 
 
 def _absolute(base_url: str, path: str) -> str:

@@ -184,3 +184,10 @@ def test_export_days_follow_the_schedule() -> None:
         len(d.sessions) for d in sched.days
     ]
     assert exports.PATHS == ("schedule.json", "schedule.xml")
+
+
+def test_an_event_without_sessions_exports_valid_files() -> None:
+    event = replace(dataset("sample"), sessions=(), speakers=(), tracks=(), rooms=())
+    sched = schedule.group(event)
+    assert json_errors(exports.schedule_json(event, sched, BASE)) == []
+    assert xml_errors(exports.schedule_xml(event, sched, BASE)) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -423,6 +424,14 @@ def test_folder_with_two_schedules_is_an_error(tmp_path: Path) -> None:
         load(folder)
     event, _ = load(folder, format="frab-xml", timezone="Europe/Brussels")  # --format decides
     assert event.source_format == "frab-xml"
+
+
+def test_zip_with_a_schedule_file(tmp_path: Path) -> None:
+    archive = tmp_path / "fahrplan.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(FIXTURES / "frab-no-rooms.schedule.xml", "export/schedule.xml")
+    event, _ = load(archive, timezone="Europe/Brussels")
+    assert (event.source_format, len(event.sessions)) == ("frab-xml", 3)
 
 
 def test_open_event_folder_still_wins(event_dir: Path) -> None:

@@ -379,3 +379,31 @@ def test_print_stylesheet(page: Page, sample_server: SiteServer) -> None:
     expect(page.locator(".side")).to_be_hidden()
     assert len(visible_ids(page)) == 73
     assert page.locator(".slot").first.evaluate("e => getComputedStyle(e).display") == "block"
+
+
+def test_exported_ics_escapes_and_folds_a_hostile_title(browser: object, tmp_path: Path) -> None:
+    from ..conftest import base_files, write_event
+    from .conftest import build_site
+
+    title = 'Semi; comma, back\\slash "quote"\nnew line ' + "Ωé漢字" * 40
+    files = base_files()
+    files["sessions"][0]["title"] = title
+    site = build_site(write_event(tmp_path / "ev", files), tmp_path / "site")
+    server = SiteServer(site)
+    try:
+        context = browser.new_context(accept_downloads=True)  # type: ignore[attr-defined]
+        page = context.new_page()
+        open_schedule(page, server)
+        star_button(page, "1").click()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download starred (.ics)").click()
+        body = Path(info.value.path()).read_bytes()
+        lines = body.split(b"\r\n")
+        assert all(len(line) <= 75 for line in lines)
+        for line in lines:
+            line.decode("utf-8")  # folding never splits a character
+        ev = next(iter(Calendar.from_ical(body).walk("VEVENT")))
+        assert str(ev["SUMMARY"]) == title  # escaping round-trips ; , \ and the newline
+        context.close()
+    finally:
+        server.close()
