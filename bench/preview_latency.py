@@ -62,8 +62,11 @@ def measure(browser: object, source: Path, runs: int) -> tuple[list[float], list
                 page.wait_for_function("t => document.body.innerText.includes(t)", arg=new)
                 seconds.append(time.perf_counter() - t0)
                 title = new
-                # Start the next run from a quiet preview with the page connected again.
-                assert preview.wait_until(lambda: preview.clients == 1 and preview.idle(), 60)
+                # Start the next run from a quiet preview with the reloaded page connected.
+                pages = run + 2  # the first page and one per reload
+                assert preview.wait_until(
+                    lambda n=pages: preview.connected == n and preview.clients == 1, 60
+                )
             return seconds, preview.build_seconds[1:]
         finally:
             context.close()

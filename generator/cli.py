@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .badges import add_badges_parser, run_badges
 from .errors import EventsiteError
 from .log import BuildLog
 
-SUBCOMMANDS = ("build", "check")
+SUBCOMMANDS = ("build", "check", "badges")
 
 
 def _source_and_build_flags(p: argparse.ArgumentParser) -> None:
@@ -36,6 +37,13 @@ def _source_and_build_flags(p: argparse.ArgumentParser) -> None:
         "--no-remote", action="store_true", default=None, help="do not fetch remote images"
     )
     p.add_argument("--strict", action="store_true", default=None, help="make warnings fatal")
+    p.add_argument(
+        "--no-service-worker",
+        dest="register_sw",
+        action="store_false",
+        default=None,
+        help="build without registering the service worker (the preview server does this)",
+    )
     p.add_argument(
         "--force",
         action="store_true",
@@ -65,6 +73,7 @@ def make_parser() -> argparse.ArgumentParser:
     _source_and_build_flags(build)
     check = sub.add_parser("check", help="read and validate the data, print every problem")
     _source_and_build_flags(check)
+    add_badges_parser(sub)
     return parser
 
 
@@ -90,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     verbosity = 1 if args.verbose else (-1 if args.quiet else 0)
     log = BuildLog(args.log_format, verbosity)
     try:
+        if args.command == "badges":
+            return run_badges(args, log)
         if args.command == "check":
             return _check(args, log)
         return _build(args, log)
@@ -125,6 +136,7 @@ def _flags(args: argparse.Namespace) -> dict:
         "no_remote": args.no_remote,
         "strict": args.strict,
         "force": args.force,
+        "register_sw": args.register_sw,
     }
 
 

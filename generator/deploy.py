@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, pipeline
+from . import __version__
 from . import config as config_mod
 from .errors import EventsiteError
 from .log import BuildLog
@@ -108,8 +108,9 @@ def remote_url(repo: Path, remote: str) -> str:
         names = _git(["remote"], repo).stdout.split()
         raise DeployError(
             f"the repository has no remote named {remote!r}",
-            (f"Its remotes: {', '.join(names)}. Choose one with --remote NAME. " if names else "")
-            + "Add one with: git remote add origin https://github.com/USER/REPO.git",
+            f"Its remotes: {', '.join(names)}. Choose one with --remote NAME."
+            if names
+            else "Add one with: git remote add origin https://github.com/USER/REPO.git",
         )
     return done.stdout.strip()
 
@@ -124,19 +125,23 @@ def source_revision(repo: Path) -> str:
     return head.stdout.strip() + ("+dirty" if status.stdout.strip() else "")
 
 
+def refuse_checked_out(repo: Path, branch: str) -> None:
+    """Moving the checked-out branch would change the user's files under their feet."""
+    head = _git(["symbolic-ref", "-q", "HEAD"], repo, check=False).stdout.strip()
+    if head == f"refs/heads/{branch}":
+        raise DeployError(
+            f"the branch {branch} is checked out here",
+            "Deploying would change the files under your feet. Switch to your source branch "
+            "(git switch main) or deploy to another branch with --branch.",
+        )
+
+
 def commit_site(repo: Path, site: Path, branch: str, message: str, remote: str) -> tuple[str, str]:
     """Commit `site` as the next commit of `branch` without touching the checkout or its index.
 
     Returns (new commit, previous tip or "").
     """
     ref = f"refs/heads/{branch}"
-    head = _git(["symbolic-ref", "-q", "HEAD"], repo, check=False).stdout.strip()
-    if head == ref:
-        raise DeployError(
-            f"the branch {branch} is checked out here",
-            "Deploying would change the files under your feet. Switch to your source branch "
-            "(git switch main) or deploy to another branch with --branch.",
-        )
     old = _git(["rev-parse", "--verify", "--quiet", ref], repo, check=False).stdout.strip()
     # A fresh clone has only the remote's branch: build on it so the push fast-forwards.
     tracking = f"refs/remotes/{remote}/{branch}"
@@ -170,7 +175,22 @@ def push(repo: Path, remote: str, branch: str, force: bool) -> None:
             f"their history, run `git fetch {remote} +{branch}:{branch}` and deploy again; to "
             f"replace the published site with this build, deploy again with --force.\n\n{said}",
         )
-    raise DeployError(f"pushing {branch} to {remote} failed", said)
+    raise DeployError(
+        f"pushing {branch} to {remote} failed; nothing was published",
+        f"The local {branch} branch is left as it was.\n\n{said}",
+    )
+
+
+def previous_cname(repo: Path, branch: str, remote: str) -> str:
+    """The custom domain in the CNAME file of the branch's last deploy, if any."""
+    for ref in (f"refs/heads/{branch}", f"refs/remotes/{remote}/{branch}"):
+        done = _git(["cat-file", "-p", f"{ref}:CNAME"], repo, check=False)
+        if done.returncode == 0 and done.stdout.strip():
+            try:
+                return check_cname(done.stdout.splitlines()[0])
+            except DeployError:
+                return ""
+    return ""
 
 
 def _rollback(repo: Path, branch: str, commit: str, old: str) -> None:
@@ -212,7 +232,8 @@ def add_deploy_parser(
 
 def run_deploy(args: argparse.Namespace, log: BuildLog) -> int:
     """Build, commit and push; EventsiteError (DeployError) when anything stops it."""
-    from .cli import _flags  # here: cli imports this module
+    from . import pipeline
+    from .cli import _flags  # here, not at the top: cli imports this module for its parser
 
     flags = {**_flags(args), "force": None}  # --force means the push here
     if flags.get("output"):
@@ -222,6 +243,12 @@ def run_deploy(args: argparse.Namespace, log: BuildLog) -> int:
     local = not source.startswith(("http://", "https://"))
     start = Path(source).resolve() if local else Path.cwd()
     repo = find_repo(start if start.is_dir() else start.parent)
+    refuse_checked_out(repo, args.branch)
+    if not cname and (cname := previous_cname(repo, args.branch, args.remote)):
+        # GitHub's Pages settings write CNAME into the branch; dropping it loses the domain.
+        log.info(
+            f"keeping the custom domain {cname} (the CNAME of {args.branch}); --cname changes it"
+        )
     base = flags.get("base_url") or (f"https://{cname}/" if cname else "")
     base = base or config_mod.load({**flags, "output": None}).base_url
     url = remote_url(repo, args.remote) if args.push or not base else ""

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from math import gcd
 from typing import Any
 from urllib.parse import urljoin
@@ -110,8 +110,7 @@ def schedule_xml(event: Event, schedule: Schedule, base_url: str = "") -> bytes:
                 r.set("guid", room_guids[room_name])
             for item in items:
                 _xml_event(r, item)
-    body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return body
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _sub(parent: Any, tag: str, value: str | None, **attrs: str) -> Any:
@@ -177,11 +176,25 @@ def schedule_data(event: Event, schedule: Schedule, base_url: str = "") -> dict[
                 "rooms": rooms,
             }
         )
+    if not days:
+        # The XML schema wants at least one day: an event with no sessions gets one, empty.
+        first = date.fromisoformat(_date(event.start, event))
+        start = datetime.combine(first, event.day_change, tz)
+        end = datetime.combine(first + timedelta(days=1), event.day_change, tz)
+        days.append(
+            {
+                "index": 1,
+                "date": first.isoformat(),
+                "day_start": start.isoformat(),
+                "day_end": end.isoformat(),
+                "rooms": {},
+            }
+        )
     conference: dict[str, Any] = {
         "acronym": acr,
         "title": event.name or acr,
-        "start": days[0]["date"] if days else _date(event.start, event),
-        "end": days[-1]["date"] if days else _date(event.end, event),
+        "start": days[0]["date"],
+        "end": days[-1]["date"],
         "daysCount": len(days),
         "timeslot_duration": _timeslot(event.sessions),
     }

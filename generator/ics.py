@@ -30,12 +30,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEWLINES = re.compile(r"\r\n?")
 
 
-def build_stamp(environ: Mapping[str, str] | None = None) -> datetime:
-    """The build time: SOURCE_DATE_EPOCH when set (UTC), else now."""
+def build_stamp(
+    environ: Mapping[str, str] | None = None, fallback: datetime | None = None
+) -> datetime:
+    """The build time: SOURCE_DATE_EPOCH when set (UTC), else `fallback`, else now.
+
+    The pipeline passes the input's modification time as `fallback`, so rebuilding unchanged
+    data gives identical calendars, the same folder hash, and attendees keep their offline copy.
+    """
     env = os.environ if environ is None else environ
     raw = (env.get("SOURCE_DATE_EPOCH") or "").strip()
     if not raw:
-        return datetime.now(UTC).replace(microsecond=0)
+        moment = fallback or datetime.now(UTC)
+        return moment.astimezone(UTC).replace(microsecond=0)
     # reproducible-builds.org: a malformed value must stop the build, not be ignored.
     if not re.fullmatch(r"[0-9]+", raw):
         raise ConfigError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +19,6 @@ from .richtext import summary
 from .sources.common import Reporter
 from .theme import environment, load_theme
 from .writer import Writer, check_output
-
-SHELL = ("./", "index.html", "schedule.html", "offline.html", "manifest.webmanifest")
-
 
 @dataclass
 class BuildResult:
@@ -74,7 +72,9 @@ def build(config: Config, log: BuildLog) -> BuildResult:
             for site_path, src in static.collect(theme.static_dirs).items():
                 writer.write(site_path, src.read_bytes())
         with log.step("Calendars"):
-            calendars = ics.build_calendars(event, sched, config.base_url, ics.build_stamp())
+            modified = datetime.fromtimestamp(raw.modified, UTC) if raw.modified else None
+            stamp = ics.build_stamp(fallback=modified)
+            calendars = ics.build_calendars(event, sched, config.base_url, stamp)
             for path, data in calendars.items():
                 writer.write(path, data)
         with log.step("Pages"):
@@ -88,9 +88,7 @@ def build(config: Config, log: BuildLog) -> BuildResult:
                 writer.write(page.path, renderer.render(page))
         with log.step("Web app manifest and service worker"):
             theme_color = theme.setting("theme_color", "#0b5cad")
-            logo = images.logo
-            logo_bytes = images.files.get(logo.src2x or logo.src) if logo else None
-            for path, data in pwa.icons(event, theme_color, logo_bytes).items():
+            for path, data in pwa.icons(event, theme_color, images.logo_source).items():
                 writer.write(path, data)
             writer.write(
                 "manifest.webmanifest",
@@ -102,8 +100,8 @@ def build(config: Config, log: BuildLog) -> BuildResult:
                 ),
             )
             writer.write(".nojekyll", b"")
-            shell = list(SHELL) + [p for p in writer.hashes if p.startswith("assets/")]
-            shell = [p for p in shell if not p.startswith("assets/images/speakers/")]
+            writer.write("offline.json", pwa.offline_list(writer.sizes))
+            shell = pwa.shell(writer.sizes, images.logo)
             folder_hash = writer.folder_hash()
             writer.write("sw.js", pwa.service_worker(folder_hash, shell))
         with log.step("Swap in the new site"):

@@ -8,9 +8,14 @@ from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .assets.images import Logo
 from .model import Event, readable_text_color
 
 ICON_SIZES = (192, 512)
+# The app shell every visitor gets on install; everything else is cached as it is visited,
+# or all at once with "Make the whole event available offline".
+SHELL_PAGES = ("./", "index.html", "schedule.html", "offline.html", "manifest.webmanifest")
+SHELL_FOLDERS = ("assets/css/", "assets/js/", "assets/icons/")
 OFFLINE_IMAGE = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96" width="96" height="96">'
     '<rect width="96" height="96" fill="#d0d4da"/><path d="M30 62l12-16 9 11 7-8 10 13z" '
@@ -90,6 +95,25 @@ def manifest(event: Event, theme_color: str, background: str, description: str) 
         ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def shell(sizes: dict[str, int], logo: Logo | None) -> list[str]:
+    """The precache list: shell pages, styles, scripts, icons, the logo and the image fallback."""
+    files = [p for p in sizes if p.startswith(SHELL_FOLDERS)]
+    if logo is not None:
+        files += [p for p in (logo.src, logo.src2x) if p]
+    return [*SHELL_PAGES, *sorted(files), "assets/images/offline.svg"]
+
+
+def offline_list(sizes: dict[str, int]) -> str:
+    """offline.json: every file of the site (but the worker and dotfiles) and their total size."""
+    files = [
+        {"path": path, "size": size}
+        for path, size in sorted(sizes.items())
+        if not path.split("/")[-1].startswith(".") and path != "sw.js"
+    ]
+    total = sum(f["size"] for f in files)
+    return json.dumps({"files": files, "bytes": total}, separators=(",", ":")) + "\n"
 
 
 def service_worker(folder_hash: str, precache: list[str]) -> str:

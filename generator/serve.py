@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import errno
 import html
+import mimetypes
 import os
 import shutil
 import signal
@@ -29,10 +30,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import config as config_mod
-from . import pipeline
 from .errors import EventsiteError
 from .log import BuildLog
-from .theme import load_theme
 
 DEBOUNCE = 0.15  # seconds of quiet after the last change before rebuilding
 PORT_TRIES = 20  # without --port, try 8000..8019
@@ -93,22 +92,6 @@ ERROR_PAGE = """\
 """
 _IGNORED_NAMES = {"4913"}  # vim's probe file
 _IGNORED_ENDINGS = (".swp", ".swo", ".swx", "~", ".tmp", "___jb_tmp___", "___jb_old___")
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".ics": "text/calendar; charset=utf-8",
-    ".xml": "application/xml",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".txt": "text/plain; charset=utf-8",
-}
 
 
 class ServeError(EventsiteError):
@@ -137,6 +120,8 @@ class Watch:
 
 def watches_for(cfg: config_mod.Config) -> set[Watch]:
     """The event source (folder or file, with its eventsite.toml) and the theme with its parents."""
+    from .theme import load_theme  # jinja2 loads only when serving, not for every command line
+
     found: set[Watch] = set()
     if not cfg.is_url:
         src = Path(cfg.source).resolve()
@@ -245,7 +230,7 @@ class _Site(web.RequestHandler):
             self.set_status(404)
             target = served.root / "404.html"
             data = target.read_bytes() if target.is_file() else b"Not found"
-        self._send(data, _TYPES.get(target.suffix.lower(), "application/octet-stream"))
+        self._send(data, _content_type(target.name))
 
     def _send(self, data: bytes | str, ctype: str) -> None:
         if isinstance(data, str):
@@ -254,6 +239,14 @@ class _Site(web.RequestHandler):
             data = _inject(data, _port_of(self.request.host, self.request.protocol))
         self.set_header("Content-Type", ctype)
         self.write(data)
+
+
+def _content_type(name: str) -> str:
+    if name.endswith(".webmanifest"):  # unknown to Python's table
+        return "application/manifest+json"
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    textual = kind.startswith("text/") or kind.endswith(("javascript", "json", "xml"))
+    return f"{kind}; charset=utf-8" if textual else kind
 
 
 def _port_of(host: str, protocol: str) -> str:
@@ -318,6 +311,7 @@ class Preview:
         self.builds = 0  # finished builds, good or failed
         self.batches: list[list[str]] = []  # the changed files behind each rebuild
         self.reloads = 0  # reload messages sent
+        self.connected = 0  # browsers that ever connected for live reload
         self.build_seconds: list[float] = []
         self._clients: set[_ReloadSocket] = set()
         self._cond = threading.Condition()
@@ -327,7 +321,9 @@ class Preview:
         self._skip: list[Path] = []
         self._watches: dict[Watch, Any] = {}
         self._observer: Any = None  # made in start(): inotify starts a thread at once
-        self._builder = threading.Thread(target=self._build_loop, name="eventsite-rebuild")
+        self._builder = threading.Thread(
+            target=self._build_loop, name="eventsite-rebuild", daemon=True
+        )
         self._server_thread: threading.Thread | None = None
         self._ioloop: IOLoop | None = None
         self._quit: asyncio.Event | None = None
@@ -355,6 +351,7 @@ class Preview:
     def start(self) -> None:
         """Bind the port, watch, build once, then serve; any failure undoes what was started."""
         self.tmp = Path(tempfile.mkdtemp(prefix="eventsite-serve-"))
+        sockets: list[socket.socket] = []
         try:
             sockets = self._bind()
             cfg = config_mod.load(self.flags)
@@ -367,13 +364,19 @@ class Preview:
             self._build([])
             ready = threading.Event()
             self._server_thread = threading.Thread(
-                target=lambda: asyncio.run(self._serve(sockets, ready)), name="eventsite-serve"
+                target=lambda: asyncio.run(self._serve(sockets, ready)),
+                name="eventsite-serve",
+                daemon=True,
             )
             self._server_thread.start()
             ready.wait()
+            if self._quit is None:
+                raise ServeError("the preview server did not start", "Its error is printed above.")
             self._builder.start()
         except BaseException:
             self.stop()
+            for sock in sockets:  # the server closes them too; twice does no harm
+                sock.close()
             raise
 
     def stop(self) -> None:
@@ -386,9 +389,9 @@ class Preview:
             self._cond.notify_all()
         if self._builder.is_alive():
             self._builder.join()
-        if self._ioloop is not None and self._quit is not None:
-            self._ioloop.add_callback(self._quit.set)
         if self._server_thread is not None:
+            if self._server_thread.is_alive() and self._ioloop and self._quit:
+                self._ioloop.add_callback(self._quit.set)
             self._server_thread.join()
             self._server_thread = None
         if self.tmp is not None:
@@ -420,9 +423,22 @@ class Preview:
 
     async def _serve(self, sockets: list[socket.socket], ready: threading.Event) -> None:
         """The server thread: tornado on its own event loop until stop() asks it to quit."""
-        self._quit = asyncio.Event()
-        self._ioloop = IOLoop.current()
-        app = web.Application(
+        try:
+            app = self._app()
+            server = httpserver.HTTPServer(app)
+            server.add_sockets(sockets)
+            self._ioloop = IOLoop.current()
+            self._quit = asyncio.Event()
+        finally:
+            ready.set()  # start() goes on either way; it checks _quit
+        await self._quit.wait()
+        server.stop()
+        for client in list(self._clients):
+            client.close(1001, "preview stopped")
+        await server.close_all_connections()
+
+    def _app(self) -> web.Application:
+        return web.Application(
             [
                 (r"/livereload", _ReloadSocket, {"preview": self}),
                 (r"/livereload\.js", LiveReloadJSHandler),
@@ -434,18 +450,11 @@ class Preview:
             ],
             log_function=lambda handler: None,  # the build log is the only output
         )
-        server = httpserver.HTTPServer(app)
-        server.add_sockets(sockets)
-        ready.set()
-        await self._quit.wait()
-        server.stop()
-        for client in list(self._clients):
-            client.close(1001, "preview stopped")
-        await server.close_all_connections()
 
     def _client(self, client: _ReloadSocket, connected: bool) -> None:
         with self._cond:
             (self._clients.add if connected else self._clients.discard)(client)
+            self.connected += connected
             self._cond.notify_all()
 
     def _reload_all(self) -> None:
@@ -487,6 +496,8 @@ class Preview:
 
     def _build(self, batch: list[str]) -> None:
         """One build into a fresh folder; the server switches to it only when it succeeded."""
+        from . import pipeline  # not at the top: cli imports this module for its parser
+
         assert self.tmp is not None
         if batch:
             shown = ", ".join(batch[:5]) + (f" and {len(batch) - 5} more" if len(batch) > 5 else "")
@@ -498,7 +509,9 @@ class Preview:
         errors: list[tuple[str, str]] = []
         try:
             cfg = config_mod.load(self.flags)
-            result = pipeline.build(replace(cfg, output=out, register_sw=False, force=False), blog)
+            # The preview's own address as base URL: the 404 page's absolute links stay here.
+            preview = replace(cfg, output=out, base_url=self.url, register_sw=False, force=False)
+            result = pipeline.build(preview, blog)
         except EventsiteError as exc:
             if not getattr(exc, "logged", False):
                 blog.error(exc.message, exc.details)
@@ -566,7 +579,7 @@ def add_serve_parser(
 
 def run_serve(args: argparse.Namespace, log: BuildLog) -> int:
     """Run the preview until Ctrl-C (or SIGTERM); returns the exit code."""
-    from .cli import _flags  # here: cli imports this module
+    from .cli import _flags  # here, not at the top: cli imports this module for its parser
 
     flags = _flags(args)
     if flags.get("output"):

@@ -128,6 +128,15 @@ def test_deploy_leaves_checkout_index_and_uncommitted_work_alone(repo: Path) -> 
     assert git(repo, "log", "-1", "--format=%s", "gh-pages").startswith(f"Deploy {head}+dirty ")
 
 
+def test_a_custom_domain_on_the_branch_is_kept(repo: Path) -> None:
+    assert deploy(str(repo / "event"), "--no-remote", "--cname", "conf.example.org") == 0
+    stream = io.StringIO()
+    assert deploy(str(repo / "event"), "--no-remote", log=BuildLog(stream=stream)) == 0
+    assert git(bare(repo), "show", "gh-pages:CNAME") == "conf.example.org"
+    assert "keeping the custom domain conf.example.org" in stream.getvalue()
+    assert 'href="https://conf.example.org/"' in git(bare(repo), "show", "gh-pages:index.html")
+
+
 def test_no_push_only_commits(repo: Path) -> None:
     assert deploy(str(repo / "event"), "--no-remote", "--no-push") == 0
     assert git(repo, "rev-parse", "--verify", "gh-pages")

@@ -323,6 +323,16 @@ def test_frab_xml_without_rooms_guid_or_zone() -> None:
     assert event.venue == "Old Library, Ghent"
 
 
+def test_frab_xml_day_change_flag_regroups_but_keeps_times() -> None:
+    event, _ = load(
+        FIXTURES / "frab-no-rooms.schedule.xml", timezone="Europe/Brussels", day_change="10:00"
+    )
+    assert event.day_change == time(10, 0)
+    welcome = event.sessions_by_id["7"]  # 09:30: the data's day change (05:00) places it
+    assert welcome.start == datetime(2031, 2, 1, 9, 30, tzinfo=BRUSSELS)
+    assert welcome.day == date(2031, 1, 31)  # counted from 10:00 as asked
+
+
 def test_frab_xml_entities_are_not_resolved(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")
@@ -448,6 +458,13 @@ def test_forced_format_must_fit_the_data() -> None:
         load(FIXTURES / "c3voc-no-zone.schedule.json", format="pentabarf")
     event, _ = load(FIXTURES / "c3voc-no-zone.schedule.json", format="c3voc-json")
     assert event.source_format == "c3voc-json"
+
+
+def test_incomplete_open_event_folder_is_not_mistaken_for_a_schedule(event_dir: Path) -> None:
+    (event_dir / "event").unlink()
+    (event_dir / "config.json").write_text('{"theme": "x"}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"no event data found \(microlocations, sessions"):
+        load(event_dir)
 
 
 def test_unknown_data_is_an_error(tmp_path: Path) -> None:

@@ -104,7 +104,8 @@ def test_serves_a_temporary_build_with_the_reload_script_and_no_worker(
             and "livereload" not in css
             and headers["Content-Type"].startswith("text/css")
         )
-        assert fetch(preview.url + "no-such-page.html")[0] == 404
+        status, page, _ = fetch(preview.url + "sessions/no-such-page.html")
+        assert status == 404 and f'href="{preview.url}assets/css/site.css"' in page
         conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=WAIT)
         conn.request("GET", "/%2e%2e/%2e%2e/etc/passwd")
         assert conn.getresponse().status == 404

@@ -73,6 +73,7 @@ class ImageSet:
     logo: Logo | None  # None: show the event name as text
     photos: dict[str, Picture]  # speaker id -> photo (a placeholder when missing or broken)
     sponsor_logos: dict[str, Picture | None]  # sponsor id -> logo, None when none is usable
+    logo_source: bytes | None = None  # the logo as read, for icons made at another size
 
 
 class _Unusable(Exception):
@@ -465,8 +466,13 @@ def process_images(
         warn(f"--no-remote: {n} remote image{'s' if n != 1 else ''} replaced by placeholders")
     out = ImageSet(files={}, logo=None, photos={}, sponsor_logos={})
 
+    def make_logo(data: bytes) -> Logo:
+        logo = _event_logo(data, out.files)
+        out.logo_source = data
+        return logo
+
     if logo_ref and not sources.skip(logo_ref):
-        result = _attempt(sources, logo_ref, lambda data: _event_logo(data, out.files))
+        result = _attempt(sources, logo_ref, make_logo)
         if isinstance(result, _Unusable):
             warn(f"event logo {logo_ref} {result}; showing the event name instead")
         else:

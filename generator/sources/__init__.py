@@ -44,7 +44,9 @@ _EXPECTED = (
     "`microlocations`, `sponsors`, with or without .json), a C3VOC/frab schedule.json or "
     "schedule.xml, or Sessionize 'All' JSON."
 )
-_XML_ROOT = re.compile(rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<schedule[\s>/]", re.S)
+_XML_ROOT = re.compile(
+    rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>)*<schedule[\s>/]", re.S
+)
 
 
 def load(config: Config) -> RawEvent:
@@ -87,7 +89,8 @@ def _schedule_in_folder(folder: Path, forced: str) -> RawEvent | None:
         for p in folder.iterdir()
         if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(".")
     )
-    if len(files) > 1:
+    if len(files) > 1 or not forced:
+        # A look inside: config.json or package.json beside a schedule is not a second one.
         files = [p for p in files if p.stat().st_size <= MAX_JSON_BYTES]
         files = [p for p in files if looks_like_schedule(p.read_bytes())]
     if len(files) > 1:

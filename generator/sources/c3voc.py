@@ -73,7 +73,7 @@ class _Ctx:
     label: str
     report: Reporter
     tz: ZoneInfo
-    day_change: time
+    day_change: time  # the data's: where a listed day's times cross midnight
     base_url: str
     options: ReadOptions
     seen: set[str] = field(default_factory=set)
@@ -99,7 +99,7 @@ def read_schedule(
     zone = _zone(conf, entries, label, options, report)
     tz = ZoneInfo(zone)
     base_url = web_url(schedule.get("base_url")) or web_url(conf.get("base_url"))
-    ctx = _Ctx(label, report, tz, _day_change(conf, days_raw, tz, options), base_url, options)
+    ctx = _Ctx(label, report, tz, _day_change(conf, days_raw, tz), base_url, options)
     found: list[tuple[Session, str, str, Any]] = []
     days: dict[int, date | None] = {}
     for di, day_raw, room_key, place, item in entries:
@@ -149,7 +149,7 @@ def read_schedule(
         timezone=zone,
         start=min((s.start for s in sessions), default=_bound(conf.get("start"), tz)),
         end=max((s.end for s in sessions), default=_bound(conf.get("end"), tz)),
-        day_change=ctx.day_change,
+        day_change=options.day_change or ctx.day_change,
         description=text(conf.get("description")),
         venue=", ".join(v for v in (text(conf.get("venue")), text(conf.get("city"))) if v),
         event_url=web_url(conf.get("url")),
@@ -271,10 +271,8 @@ def _clock(value: Any) -> time | None:
     return time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
 
 
-def _day_change(conf: dict, days: list, tz: ZoneInfo, options: ReadOptions) -> time:
-    """--day-change, else the data's `day_change`, else the hour most days end at, else 04:00."""
-    if options.day_change:
-        return options.day_change
+def _day_change(conf: dict, days: list, tz: ZoneInfo) -> time:
+    """The data's `day_change`, else the hour most days end at, else 04:00."""
     given = _clock(conf.get("day_change"))
     if given is not None:
         return given
@@ -350,7 +348,7 @@ def _session(
         report.warn(label, f"{place} title", "is empty; shown as 'Untitled session'")
         title = "Untitled session"
     if ctx.options.day_change or day is None:
-        the_day = conference_day(start, ctx.tz, ctx.day_change)
+        the_day = conference_day(start, ctx.tz, ctx.options.day_change or ctx.day_change)
     else:
         the_day = day
     session = Session(
@@ -495,8 +493,10 @@ class People:
             return None
         pid = "" if isinstance(person.get("id"), bool) else text(person.get("id"))
         person = {**self.extra.get(pid, {}), **{k: v for k, v in person.items() if v}}
-        name = text(person.get("public_name")) or text(person.get("name"))
-        keys = [(k, text(person.get(k))) for k in ("id", "guid", "code") if text(person.get(k))]
+        # Every scalar field cleaned once; lists (links) are kept as they are.
+        clean = {k: v if isinstance(v, list) else text(v) for k, v in person.items()}
+        name = clean.get("public_name") or clean.get("name") or ""
+        keys = [(k, clean[k]) for k in ("id", "guid", "code") if clean.get(k)]
         if not keys:
             if not name:
                 return None
@@ -513,10 +513,10 @@ class People:
         if name and not info.get("name"):
             info["name"] = name
         for field_name, candidates in (("bio", _BIO), ("photo", _PHOTO)):
-            value = next((text(person.get(c)) for c in candidates if text(person.get(c))), "")
+            value = next((clean[c] for c in candidates if clean.get(c)), "")
             if value and not info.get(field_name):
                 info[field_name] = value
-        refs = [{"url": person.get("url"), "title": "Profile"}, *_list(person.get("links"))]
+        refs = [{"url": clean.get("url"), "title": "Profile"}, *_list(person.get("links"))]
         for ref in refs:
             url = web_url(ref.get("url") or ref.get("href")) if isinstance(ref, dict) else ""
             if url:

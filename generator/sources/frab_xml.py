@@ -78,7 +78,10 @@ def read(root: Any, raw: RawEvent, key: str, options: ReadOptions, report: Repor
 
 def _text(el: Any) -> str:
     """All text inside an element (entities left unexpanded, comments skipped)."""
-    return "".join(el.itertext()) if el is not None else ""
+    if el is None:
+        return ""
+    # Most elements hold plain text; walking the subtree is only needed when they do not.
+    return el.text or "" if len(el) == 0 else "".join(el.itertext())
 
 
 def _child(el: Any, name: str) -> str | None:

@@ -25,6 +25,7 @@ class RawEvent:
     files: dict[str, bytes]  # "event" / "sessions" / "schedule.xml"... -> bytes
     read_asset: Callable[[str], bytes]
     labels: dict[str, str] = field(default_factory=dict)  # file key -> name shown in messages
+    modified: float | None = None  # newest modification time of the data (epoch seconds)
 
     def label(self, key: str) -> str:
         """The name of a data file as the user knows it."""
@@ -49,11 +50,13 @@ def read_folder(folder: Path, wanted: tuple[str, ...]) -> RawEvent:
     """Read the data files named in `wanted` (with or without .json) from a folder."""
     files: dict[str, bytes] = {}
     labels: dict[str, str] = {}
+    mtimes: list[float] = []
     for entry in sorted(folder.iterdir()):
         key = _strip_json(entry.name)
         if key in wanted and entry.is_file() and key not in files:
             files[key] = _read_capped(entry)
             labels[key] = str(entry)
+            mtimes.append(entry.stat().st_mtime)
     root = folder.resolve()
 
     def read_asset(ref: str) -> bytes:
@@ -64,7 +67,7 @@ def read_folder(folder: Path, wanted: tuple[str, ...]) -> RawEvent:
             raise InputError(f"{ref} not found")
         return _read_capped(path)
 
-    return RawEvent(str(folder), files, read_asset, labels)
+    return RawEvent(str(folder), files, read_asset, labels, max(mtimes, default=None))
 
 
 def read_file(path: Path) -> RawEvent:
@@ -73,6 +76,7 @@ def read_file(path: Path) -> RawEvent:
     raw.files = {path.name: _read_capped(path)}
     raw.labels = {path.name: str(path)}
     raw.origin = str(path)
+    raw.modified = path.stat().st_mtime
     return raw
 
 
@@ -129,7 +133,7 @@ def read_zip(path: Path, wanted: tuple[str, ...]) -> RawEvent:
             raise InputError(f"{ref} not found in {path.name}")
         return members[name]
 
-    return RawEvent(str(path), files, read_asset, labels)
+    return RawEvent(str(path), files, read_asset, labels, path.stat().st_mtime)
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -93,7 +93,7 @@ def read(doc: Any, raw: RawEvent, key: str, options: ReadOptions, report: Report
 
 def _event_name(label: str) -> str:
     """The file's name, or its folder's when the file name is generic."""
-    path = PurePosixPath(unquote(urlsplit(label).path) if "://" in label else label)
+    path = PurePosixPath(unquote(urlsplit(label).path)) if "://" in label else Path(label)
     for part in [path.stem, *(p.name for p in path.parents)]:
         if part and part.lower() not in _GENERIC_NAMES and not part.startswith("."):
             return part.replace("_", " ").replace("-", " ").strip() or "Sessionize event"
@@ -107,10 +107,7 @@ def _categories(items: Any) -> dict[str, tuple[str, str]]:
         if not isinstance(cat, dict):
             continue
         title = (text(cat.get("title")) or text(cat.get("name"))).lower()
-        role = next(
-            (r for r, words in _ROLES if any(w in title for w in words)),
-            "",
-        )
+        role = next((r for r, words in _ROLES if any(w in title for w in words)), "")
         entries = cat.get("items") or cat.get("categoryItems") or []
         for entry in sorted(
             (e for e in entries if isinstance(e, dict)), key=lambda e: _int(e.get("sort"))
@@ -192,8 +189,10 @@ def _session(ctx: _Ctx, item: Any, i: int) -> Session | None:
         title = "Untitled session"
     found: dict[str, str] = {}
     item_ids = [text(x) for x in item.get("categoryItems") or [] if not isinstance(x, dict)]
-    for cat in item.get("categories") or []:  # the embedding variant of the API
-        item_ids += [text(e.get("id")) for e in cat.get("categoryItems") or [] if e]
+    for cat in item.get("categories") or []:  # the variant that embeds categories
+        if isinstance(cat, dict):
+            entries = cat.get("categoryItems") or []
+            item_ids += [text(e.get("id")) for e in entries if isinstance(e, dict)]
     for cid in item_ids:
         if cid in ctx.roles:
             found.setdefault(*ctx.roles[cid])
@@ -254,7 +253,8 @@ def _speakers(
     paths = PathAllocator()
     out = []
     for spid in sorted(
-        (k for k in talks if k in by_id or k in refs), key=lambda k: (_name(by_id, refs, k), k)
+        (k for k in talks if k in by_id or k in refs),
+        key=lambda k: (_name(by_id, refs, k).casefold(), k),
     ):
         item = by_id.get(spid, {})
         name = _name(by_id, refs, spid) or "Unnamed speaker"

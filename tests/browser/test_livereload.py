@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,10 @@ def test_page_reloads_itself_after_an_edit_and_after_a_failed_build(
     event = Path(shutil.copytree(SAMPLE, tmp_path / "event"))
     theme = shutil.copytree(ROOT / "themes" / "default", tmp_path / "theme")
     sessions = event / "sessions"
+
+    def connected(count: int) -> Callable[[], bool]:
+        return lambda: preview.connected == count and preview.clients == 1 and preview.idle()
+
     flags = {"source": str(event), "theme": str(theme), "no_remote": True}
     preview = Preview(flags, BuildLog(stream=io.StringIO()), port=0)
     preview.start()
@@ -35,7 +40,7 @@ def test_page_reloads_itself_after_an_edit_and_after_a_failed_build(
         loads: list[str] = []
         page.on("load", lambda p: loads.append(p.url))  # type: ignore[attr-defined]
         page.goto(preview.url + "schedule.html")  # type: ignore[attr-defined]
-        assert preview.wait_until(lambda: preview.clients == 1, WAIT_MS / 1000)
+        assert preview.wait_until(connected(1), WAIT_MS / 1000)
         page.evaluate("window.scrollTo(0, 600)")  # type: ignore[attr-defined]
         session = page.locator('[data-session-id="2601"]').first  # type: ignore[attr-defined]
         expect(session).to_contain_text(OLD_TITLE)
@@ -43,8 +48,8 @@ def test_page_reloads_itself_after_an_edit_and_after_a_failed_build(
         with page.expect_event("load", timeout=WAIT_MS):  # type: ignore[attr-defined]
             sessions.write_text(sessions.read_text().replace(OLD_TITLE, NEW_TITLE, 1))
         expect(session).to_contain_text(NEW_TITLE, timeout=WAIT_MS)
-        # Once reconnected, the page had exactly one reload and kept its place.
-        assert preview.wait_until(lambda: preview.clients == 1 and preview.idle(), 30)
+        # Once the reloaded page is connected, it had exactly one reload and kept its place.
+        assert preview.wait_until(connected(2), WAIT_MS / 1000)
         assert len(loads) == 2 and preview.reloads == 1
         assert page.evaluate("window.scrollY") == 600  # type: ignore[attr-defined]
 
@@ -54,6 +59,7 @@ def test_page_reloads_itself_after_an_edit_and_after_a_failed_build(
         expect(page.locator("h2")).to_contain_text(  # type: ignore[attr-defined]
             f"{sessions}: invalid JSON at line 4, column"
         )
+        assert preview.wait_until(connected(3), WAIT_MS / 1000)  # the error page listens too
 
         with page.expect_event("load", timeout=WAIT_MS):  # type: ignore[attr-defined]
             sessions.write_text(sessions.read_text().replace('"title" "', '"title"', 1))
