@@ -10,10 +10,13 @@ from pathlib import Path
 
 from . import __version__
 from .badges import add_badges_parser, run_badges
+from .deploy import add_deploy_parser, run_deploy
 from .errors import EventsiteError
 from .log import BuildLog
+from .serve import add_serve_parser, run_serve
+from .sources import FORMATS
 
-SUBCOMMANDS = ("build", "check", "badges")
+SUBCOMMANDS = ("build", "check", "badges", "serve", "deploy")
 
 
 def _source_and_build_flags(p: argparse.ArgumentParser) -> None:
@@ -32,7 +35,7 @@ def _source_and_build_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--day-change", metavar="HH:MM", help="hour a conference day starts (default 04:00)"
     )
-    p.add_argument("--format", choices=["openevent"], help="force the input format")
+    p.add_argument("--format", choices=FORMATS, help="force the input format (default: detected)")
     p.add_argument(
         "--no-remote", action="store_true", default=None, help="do not fetch remote images"
     )
@@ -74,6 +77,8 @@ def make_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="read and validate the data, print every problem")
     _source_and_build_flags(check)
     add_badges_parser(sub)
+    add_serve_parser(sub, _source_and_build_flags)
+    add_deploy_parser(sub, _source_and_build_flags)
     return parser
 
 
@@ -103,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_badges(args, log)
         if args.command == "check":
             return _check(args, log)
+        if args.command == "serve":
+            return run_serve(args, log)
+        if args.command == "deploy":
+            return run_deploy(args, log)
         return _build(args, log)
     except EventsiteError as exc:
         if not getattr(exc, "logged", False):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from . import ics, pwa, schedule, sources, validate
+from . import exports, ics, pwa, schedule, sources, validate
 from . import pages as pages_mod
 from .assets import scss, static
 from .assets.images import process_images
@@ -18,7 +18,8 @@ from .render import Renderer, track_class
 from .richtext import summary
 from .sources.common import Reporter
 from .theme import environment, load_theme
-from .writer import Writer, check_output
+from .writer import MARKER, MARKER_TEXT, Writer, check_output
+
 
 @dataclass
 class BuildResult:
@@ -77,6 +78,9 @@ def build(config: Config, log: BuildLog) -> BuildResult:
             calendars = ics.build_calendars(event, sched, config.base_url, stamp)
             for path, data in calendars.items():
                 writer.write(path, data)
+        with log.step("Schedule for apps (C3VOC JSON and XML)"):
+            writer.write("schedule.json", exports.schedule_json(event, sched, config.base_url))
+            writer.write("schedule.xml", exports.schedule_xml(event, sched, config.base_url))
         with log.step("Pages"):
             assets = {"css": "assets/css/site.css", "event_css": "assets/css/event.css"}
             extra = {
@@ -100,6 +104,7 @@ def build(config: Config, log: BuildLog) -> BuildResult:
                 ),
             )
             writer.write(".nojekyll", b"")
+            writer.write(MARKER, MARKER_TEXT)
             writer.write("offline.json", pwa.offline_list(writer.sizes))
             shell = pwa.shell(writer.sizes, images.logo)
             folder_hash = writer.folder_hash()

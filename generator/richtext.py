@@ -23,7 +23,7 @@ _md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
 
 def _shift_headings(html_text: str, top: int) -> str:
-    """Renumber headings by rank (biggest -> h`top`, next -> h`top`+1...), so no level is skipped."""
+    """Renumber headings by rank (biggest -> h`top`, next -> h`top`+1...): no level skipped."""
     levels = sorted({int(m.group(2)) for m in _HEADING.finditer(html_text)})
     if not levels:
         return html_text

@@ -331,7 +331,8 @@ class Preview:
     @property
     def url(self) -> str:
         """Where the preview is served."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)  # any address
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}/"
 
     @property
@@ -546,7 +547,8 @@ class Preview:
             self._ioloop.add_callback(self._reload_all)
 
 
-def _port(text: str) -> int:
+def port_number(text: str) -> int:
+    """A TCP port from the command line (0 picks any free one)."""
     port = int(text)
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
@@ -571,7 +573,7 @@ def add_serve_parser(
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(
         "--port",
-        type=_port,
+        type=port_number,
         default=None,
         help="port (default 8000, or the next free one when busy; 0 picks any free port)",
     )

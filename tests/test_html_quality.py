@@ -25,8 +25,8 @@ def _need(condition: bool, message: str) -> None:
 
 
 def _pages(site: Path) -> list[Path]:
-    pages = [site / p for p in ("index.html", "schedule.html", "tracks.html", "rooms.html",
-                                "speakers.html", "coc.html", "offline.html", "404.html")]  # fmt: skip
+    names = ["index.html", "schedule.html", "tracks.html", "rooms.html", "speakers.html"]
+    pages = [site / p for p in [*names, "coc.html", "offline.html", "404.html"]]
     pages += sorted((site / "sessions").glob("*.html")) + sorted((site / "speakers").glob("*.html"))
     return [p for p in pages if p.is_file()]
 

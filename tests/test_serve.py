@@ -16,6 +16,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -223,7 +224,9 @@ def test_reload_message_reaches_a_same_origin_browser_only(event: Path, theme: P
             ws.close()
             return json.loads(message)  # type: ignore[arg-type]
 
-        assert asyncio.run(talk())["command"] == "reload"
+        # Its own thread and loop: browser tests may keep Playwright's loop in this thread.
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(lambda: asyncio.run(talk())).result()["command"] == "reload"
         assert preview.reloads == 1
 
 

@@ -61,6 +61,12 @@ class SiteServer:
                 rel = clean[len(server_self.prefix) :]
                 return str(server_self.root / rel) if rel else str(server_self.root)
 
+            def send_head(self):  # type: ignore[no-untyped-def]
+                # Last-Modified has one-second steps: a rebuild within the same second would be
+                # answered "304 Not Modified". Tests rebuild fast, so always send the file.
+                del self.headers["If-Modified-Since"]
+                return super().send_head()
+
             def end_headers(self) -> None:
                 # Tests decide what is cached: the browser must not keep stale copies.
                 self.send_header("Cache-Control", "no-cache")
@@ -92,15 +98,23 @@ def build_site(source: Path, out: Path, *flags: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the whole session."""
-    path = chromium_path()
+def playwright() -> Iterator[object]:
+    """The one Playwright driver of the session (the sync API cannot be nested)."""
+    chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: object) -> Iterator[object]:
+    """One headless Chromium for the whole session."""
+    instance = playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+    )
+    yield instance
+    instance.close()
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,8 @@ def test_track_filter_from_side_list(page: Page, sample_server: SiteServer) -> N
     assert "track=data-ai" in page.url
     # Days and time slots left empty are hidden.
     assert page.eval_on_selector_all(
-        ".schedule-list .slot", "els => els.every(s => s.hidden === !s.querySelector('[data-session-id]:not([hidden])'))"
+        ".schedule-list .slot",
+        "els => els.every(s => s.hidden === !s.querySelector('[data-session-id]:not([hidden])'))",
     )
     chip = page.get_by_role("button", name="Remove filter Track: Data & AI")
     expect(chip).to_be_visible()
@@ -65,7 +66,9 @@ def test_track_filter_on_tracks_and_rooms_pages(
     page.goto(sample_server.url + page_name)
     page.get_by_role("navigation", name="Tracks").get_by_role("link", name="Hardware & IoT").click()
     shown = visible_ids(page, "main [data-session-id]")
-    assert shown == ids_where(page, "e => e.dataset.track === 'hardware-iot'", "main [data-session-id]")
+    assert shown == ids_where(
+        page, "e => e.dataset.track === 'hardware-iot'", "main [data-session-id]"
+    )
     hidden_sections = page.eval_on_selector_all(
         ".track-section, .room-section", "els => els.filter(e => e.hidden).length"
     )
@@ -98,7 +101,8 @@ def test_search_as_you_type(page: Page, sample_server: SiteServer) -> None:
     box.fill("Inês Carvalho")  # a speaker's name
     shown = visible_ids(page)
     assert shown and all(
-        "Inês Carvalho" in page.locator(f"{LIST}[data-session-id='{i}']").inner_text() for i in shown
+        "Inês Carvalho" in page.locator(f"{LIST}[data-session-id='{i}']").inner_text()
+        for i in shown
     )
     box.fill("workshop lab")  # a room
     assert visible_ids(page) == ids_where(page, "e => e.dataset.room === 'workshop-lab'")

@@ -25,10 +25,12 @@ def page_types(site: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=["default", "dark"])
-def themed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    tuple[SiteServer, Path]
-]:
-    site = build_site(SAMPLE, tmp_path_factory.mktemp(request.param) / "site", "--theme", request.param)
+def themed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[SiteServer, Path]]:
+    site = build_site(
+        SAMPLE, tmp_path_factory.mktemp(request.param) / "site", "--theme", request.param
+    )
     server = SiteServer(site)
     yield server, site
     server.close()

@@ -22,14 +22,18 @@
   });
   var hadController = !!navigator.serviceWorker.controller;
 
-  navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.href }).then(function (reg) {
-    if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
-    reg.addEventListener("updatefound", function () {
-      var worker = reg.installing;
-      worker.addEventListener("statechange", function () {
-        if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
-      });
+  function watch(worker) {
+    // A new worker may be found before or after this script runs: follow it in any state.
+    if (!worker || !navigator.serviceWorker.controller) return;
+    if (worker.state === "installed") return offerUpdate(worker);
+    worker.addEventListener("statechange", function () {
+      if (worker.state === "installed") offerUpdate(worker);
     });
+  }
+  navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.href }).then(function (reg) {
+    watch(reg.waiting || reg.installing);
+    reg.addEventListener("updatefound", function () { watch(reg.installing); });
+    reg.update().catch(function () { /* offline: try again on the next visit */ });
   });
 
   /* "Available offline": fetch every file on the build's list through the worker, which
