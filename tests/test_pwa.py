@@ -84,7 +84,9 @@ def test_options_change_the_hash(tmp_path: Path, run_cli, event_dir: Path) -> No
     assert sw_version(tmp_path / "a") != sw_version(tmp_path / "b")
 
 
-def test_source_date_epoch_is_honoured(tmp_path: Path, run_cli, event_dir: Path, monkeypatch) -> None:
+def test_source_date_epoch_is_honoured(
+    tmp_path: Path, run_cli, event_dir: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert run_cli(event_dir, "-o", tmp_path / "a").code == 0
     (event_dir / "sessions").touch()  # a newer file does not matter when the epoch is set
@@ -102,9 +104,11 @@ def test_offline_list_and_shell(tmp_path: Path, run_cli) -> None:
     skip = {"sw.js", "offline.json"}  # the worker and the list itself
     assert paths == {p for p in on_disk if p not in skip and not p.split("/")[-1].startswith(".")}
     assert listing["bytes"] == sum((out / p).stat().st_size for p in paths)
-    shell = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", (out / "sw.js").read_text()).group(1))
-    for needed in ["./", "index.html", "schedule.html", "offline.html", "assets/css/site.css",
-                   "assets/js/site.js", "assets/icons/icon-192.png", "manifest.webmanifest"]:  # fmt: skip
+    sw = (out / "sw.js").read_text()
+    shell = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", sw).group(1))
+    pages = ["./", "index.html", "schedule.html", "offline.html", "manifest.webmanifest"]
+    assets = ["assets/css/site.css", "assets/js/site.js", "assets/icons/icon-192.png"]
+    for needed in pages + assets:
         assert needed in shell
     assert any(p.startswith("assets/images/logo-") for p in shell)
     assert all((out / p).is_file() for p in shell if p != "./")

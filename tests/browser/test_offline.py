@@ -63,7 +63,9 @@ def test_offline_after_first_visit(context, sample_server: SiteServer, sample_si
     context.set_offline(False)
 
 
-def test_whole_event_available_offline(context, sample_server: SiteServer, sample_site: Path) -> None:
+def test_whole_event_available_offline(
+    context, sample_server: SiteServer, sample_site: Path
+) -> None:
     page = context.new_page()
     page.goto(sample_server.url)
     wait_controlled(page)
