@@ -34,6 +34,7 @@ from .badges_layout import (
 from .errors import ConfigError, EventsiteError, InputError, OutputError
 from .log import BuildLog
 from .model import readable_text_color
+from .sources import FORMATS
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 # Band colours for attendee roles, in the order the roles first appear in the CSV.
@@ -635,7 +636,7 @@ def add_badges_parser(subparsers: argparse._SubParsersAction) -> None:
         help="a TrueType/OpenType font for characters DejaVu Sans lacks (CJK...); repeatable",
     )
     p.add_argument("--timezone", help="IANA zone for the event, overriding the data's")
-    p.add_argument("--format", choices=["openevent"], help="force the input format")
+    p.add_argument("--format", choices=FORMATS, help="force the input format")
     p.add_argument(
         "--no-remote", action="store_true", default=None, help="do not fetch a remote logo"
     )
