@@ -95,7 +95,7 @@ def build_calendars(
     uids = session_uids(event, sessions)
     # Each VEVENT is serialised once; every calendar is a header, these chunks and a footer.
     chunks = {
-        s.id: _vevent(s, event, zone, uids[s.id], base_url, stamp).to_ical() for s in sessions
+        s.id: _serialise(_vevent(s, event, zone, uids[s.id], base_url, stamp)) for s in sessions
     }
     vtimezone = _vtimezone(zone, _years(event, sessions, zone))
     tz_chunk = vtimezone.to_ical() if vtimezone is not None else b""
@@ -297,3 +297,32 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _serialise(component: VEvent) -> bytes:
+    """component.to_ical(), with a faster fold giving the very same bytes.
+
+    icalendar folds one character at a time; at 1,000 sessions that was most of the calendar
+    step. This keeps its rules exactly: at most 74 octets before each fold, never splitting a
+    character, and never leaving a backslash or caret escape at the end of a folded piece.
+    """
+    lines = component.content_lines()
+    return b"\r\n".join(_fold(line).encode("utf-8") for line in lines if line) + b"\r\n"
+
+
+def _fold(line: str) -> str:
+    if len(line) <= 74 and line.isascii():
+        return line
+    pieces: list[str] = []
+    start, size = 0, 0
+    for i, ch in enumerate(line):
+        code = ord(ch)
+        width = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        if i > start and size + width >= 75:
+            cut = i - 1 if i - start > 1 and line[i - 1] in "\\^" else i
+            pieces.append(line[start:cut])
+            size = sum(len(c.encode("utf-8")) for c in line[cut:i])
+            start = cut
+        size += width
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces)

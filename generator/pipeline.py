@@ -7,18 +7,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import exports, ics, pwa, schedule, sources, validate
+from . import exports, ics, pwa, richtext, schedule, sources, validate
 from . import pages as pages_mod
 from .assets import scss, static
 from .assets.images import process_images
+from .cache import BuildCache
 from .config import Config
 from .errors import DataError, EventsiteError, Problem
 from .log import BuildLog
+from .model import Event
 from .render import Renderer, track_class
 from .richtext import summary
 from .sources.common import Reporter
 from .theme import environment, load_theme
-from .writer import MARKER, MARKER_TEXT, Writer, check_output
+from .writer import Writer, check_output
 
 
 @dataclass
@@ -49,6 +51,11 @@ def build(config: Config, log: BuildLog) -> BuildResult:
             f"{event.name}: {len(event.sessions)} sessions, {len(event.speakers)} speakers, "
             f"{len(event.tracks)} tracks, {len(event.rooms)} rooms, {len(event.sponsors)} sponsors"
         )
+    cache = BuildCache.beside(config.output)
+    with log.step("Rich text"):
+        richtext.load_known(cache.load("richtext"))
+        rendered = richtext.render_many(_rich_texts(event))
+        log.info(f"{rendered} texts rendered, the rest from the build cache")
     with log.step("Plan pages"):
         sched = schedule.group(event)
         planned = pages_mod.plan(event, sched)
@@ -104,7 +111,6 @@ def build(config: Config, log: BuildLog) -> BuildResult:
                 ),
             )
             writer.write(".nojekyll", b"")
-            writer.write(MARKER, MARKER_TEXT)
             writer.write("offline.json", pwa.offline_list(writer.sizes))
             shell = pwa.shell(writer.sizes, images.logo)
             folder_hash = writer.folder_hash()
@@ -116,6 +122,7 @@ def build(config: Config, log: BuildLog) -> BuildResult:
                     "\n".join(log.warnings),
                 )
             writer.commit()
+        cache.save("richtext", richtext.used_entries())
     except BaseException:
         writer.discard()
         raise
@@ -143,3 +150,12 @@ def _report(report: Reporter, log: BuildLog, strict: bool) -> None:
         n = len(errors)
         what = f"{n} problem{'s' if n != 1 else ''} in the event data"
         raise DataError(errors, what + (" (--strict makes warnings fatal)" if strict else ""))
+
+
+def _rich_texts(event: Event) -> list[tuple[str, int]]:
+    """Every rich text of the event with the heading level its page gives it."""
+    texts = [(event.description, 3), (event.organiser_description, 3), (event.code_of_conduct, 2)]
+    texts += [(s.abstract, 3) for s in event.sessions]
+    texts += [(s.bio, 3) for s in event.speakers]
+    texts += [(t.description, 3) for t in event.tracks]
+    return texts

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import multiprocessing
+import os
 import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+# Part of every cache key: change it when the rendering or the allow-list changes.
+RENDER_VERSION = f"1/{markdown.__version__}/{nh3.__version__}"
+# Below this many texts to render, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 150
+
+# Sanitised HTML by key: filled from the build cache, by render_many, and by to_html itself.
+_known: dict[str, str] = {}
+_used: set[str] = set()
 
 ALLOWED_TAGS = {
     "p", "br", "a", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote",
@@ -31,6 +45,11 @@ def _shift_headings(html_text: str, top: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{new[int(m.group(2))]}", html_text)
 
 
+def cache_key(text: str, top: int) -> str:
+    """The content hash a rendered text is kept under."""
+    return hashlib.sha256(f"{RENDER_VERSION}\0{top}\0{text}".encode()).hexdigest()[:32]
+
+
 @lru_cache(maxsize=65536)
 def to_html(text: str, top: int = 3) -> Markup:
     """Render Markdown (or take HTML as it is), then sanitise with nh3's allow-list.
@@ -39,6 +58,15 @@ def to_html(text: str, top: int = 3) -> Markup:
     """
     if not text:
         return Markup("")
+    key = cache_key(text, top)
+    _used.add(key)
+    found = _known.get(key)
+    if found is None:
+        found = _known[key] = _render(text, top)
+    return Markup(found)
+
+
+def _render(text: str, top: int) -> str:
     if _LOOKS_HTML.search(text):
         source = text
     else:
@@ -53,7 +81,37 @@ def to_html(text: str, top: int = 3) -> Markup:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return Markup(clean.strip())
+    return clean.strip()
+
+
+def _render_pair(pair: tuple[str, int]) -> str:
+    return _render(*pair)
+
+
+def render_many(items: Iterable[tuple[str, int]]) -> int:
+    """Render every (text, top) not known yet, on all cores when there are many; the count."""
+    missing = sorted({(t, top) for t, top in items if t and cache_key(t, top) not in _known})
+    workers = min(4, os.cpu_count() or 1)
+    if len(missing) >= POOL_THRESHOLD and workers > 1:
+        # fork: workers start with the modules already imported, in milliseconds.
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            results = list(pool.map(_render_pair, missing, chunksize=32))
+    else:
+        results = [_render(t, top) for t, top in missing]
+    for (text, top), result in zip(missing, results, strict=True):
+        _known[cache_key(text, top)] = result
+    return len(missing)
+
+
+def load_known(entries: dict[str, str]) -> None:
+    """Texts rendered by an earlier build (from the build cache)."""
+    _known.update(entries)
+
+
+def used_entries() -> dict[str, str]:
+    """What this build rendered or used, to keep in the build cache (nothing stale)."""
+    return {k: _known[k] for k in _used if k in _known}
 
 
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|dd|dt)>|<br\s*/?>|<hr\s*/?>", re.I)

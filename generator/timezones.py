@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import re
+import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Instants outside these years are typing errors, and near year 1 or 9999 the arithmetic of
+# later steps (a day back, a zone's offset, a default length) would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+# A length beyond a year is no session length: treated as unreadable.
+MAX_DURATION = timedelta(days=366)
 
 # Non-IANA spellings seen in real exports, mapped only where the answer is unambiguous.
 _ALIASES = {
@@ -53,6 +60,8 @@ def parse_instant(value: object, tz: ZoneInfo) -> datetime | None:
         dt = datetime.fromisoformat(text)
     except ValueError:
         return None
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:
+        return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=tz)
     return dt
@@ -63,7 +72,10 @@ def parse_duration(value: object) -> timedelta | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return timedelta(minutes=value) if value >= 0 else None
+        # NaN, infinities and huge numbers (JSON allows them) would overflow a timedelta.
+        if not math.isfinite(value) or not 0 <= value <= MAX_DURATION.total_seconds() / 60:
+            return None
+        return timedelta(minutes=value)
     if not isinstance(value, str):
         return None
     m = re.fullmatch(r"\s*(\d{1,3})[:.](\d{1,2})(?::(\d{1,2}))?\s*", value)

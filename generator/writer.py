@@ -1,34 +1,44 @@
-"""Every write of a build: into a temporary folder, then one atomic swap onto the output."""
+"""Every write of a build, and the commit that makes them the output without ever losing it.
+
+A first build is written into a temporary folder beside the output and renamed onto it. A
+rebuild over a previous build of ours writes only the files whose bytes changed into a staging
+folder, then moves them into place under a journal: unchanged files are never rewritten or
+deleted (on slow file systems, rewriting and deleting thousands of files dominated the build).
+A journal left by a killed build is rolled back on the next run, so the previous site survives.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
 import shutil
+import tempfile
 from pathlib import Path
 
 from .errors import OutputError
 
-MARKER = ".eventsite"  # present in every folder we built; lets us replace it safely
+MARKER = ".eventsite"  # in every folder we built: the manifest of its files and their hashes
 MARKER_TEXT = b"This folder was built by eventsite and is replaced on every build.\n"
 _TMP = ".eventsite-tmp-"
 _OLD = ".eventsite-old-"
+_JOURNAL = ".eventsite-journal"
 
 
 class Writer:
-    """Writes files under a temporary folder; refuses escapes and second writes to one path."""
+    """Writes files for a build; refuses escapes and second writes to one path."""
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.parent = self.output.parent
         recover(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(
-            os.path.realpath(_mkdtemp(self.parent, f".{self.output.name}{_TMP}{os.getpid()}-"))
-        )
+        self.previous = _trusted_manifest(self.output)
+        self.root = Path(_mkdtemp(self.parent, f".{self.output.name}{_TMP}{os.getpid()}-"))
         self.hashes: dict[str, str] = {}  # site path -> sha256 of its bytes
         self.sizes: dict[str, int] = {}
+        self.staged: set[str] = set()  # paths written into self.root
 
     def write(self, path: str, data: bytes | str) -> None:
         """Write `data` at site-relative `path` (forward slashes)."""
@@ -40,11 +50,15 @@ class Writer:
             raise OutputError(f"refusing to write {path!r}: {why}")
         if isinstance(data, str):
             data = data.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        self.hashes[clean] = digest
+        self.sizes[clean] = len(data)
+        if self.previous.get(clean) == digest and clean != MARKER:
+            return  # the output already holds these very bytes
         target = self.root / clean
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self.hashes[clean] = hashlib.sha256(data).hexdigest()
-        self.sizes[clean] = len(data)
+        self.staged.add(clean)
 
     def folder_hash(self) -> str:
         """Hash of every file written so far: sorted paths and their bytes' hashes."""
@@ -54,9 +68,20 @@ class Writer:
         return digest.hexdigest()
 
     def commit(self) -> None:
-        """Swap the finished folder onto the output; the previous site is removed only then."""
-        if MARKER not in self.hashes:
-            self.write(MARKER, MARKER_TEXT)
+        """Make the written files the output; the previous site survives any failure before."""
+        if MARKER in self.hashes:
+            raise OutputError(f"refusing to write {MARKER!r}: it is the build's own manifest")
+        files = {p: [h, self.sizes[p]] for p, h in self.hashes.items()}
+        manifest = json.dumps({"eventsite": 1, "files": files}, sort_keys=True).encode()
+        (self.root / MARKER).write_bytes(MARKER_TEXT + manifest + b"\n")
+        self.staged.add(MARKER)
+        if self.previous:
+            self._commit_changes()
+        else:
+            self._commit_whole()
+
+    def _commit_whole(self) -> None:
+        # Everything was written into self.root: it becomes the output in one rename.
         old = None
         if self.output.exists():
             old = Path(_mkdtemp(self.parent, f".{self.output.name}{_OLD}{os.getpid()}-"))
@@ -71,22 +96,92 @@ class Writer:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
+    def _commit_changes(self) -> None:
+        removed = sorted(set(self.previous) - set(self.hashes) - {MARKER})
+        changed = sorted(self.staged - {MARKER})
+        backup = Path(_mkdtemp(self.parent, f".{self.output.name}{_OLD}{os.getpid()}-"))
+        journal = self.parent / f".{self.output.name}{_JOURNAL}"
+        entry = {
+            "stage": str(self.root),
+            "backup": str(backup),
+            "changed": [*changed, MARKER],  # the manifest moves last
+            "added": [p for p in changed if p not in self.previous],
+            "removed": removed,
+        }
+        _write_atomic(journal, json.dumps(entry).encode())
+        try:
+            for path in removed:
+                _move(self.output / path, backup / path)
+            for path in entry["changed"]:
+                if path not in entry["added"] and (self.output / path).exists():
+                    _move(self.output / path, backup / path)
+                _move(self.root / path, self.output / path)
+        except BaseException:
+            _abort(self.output, entry, journal)
+            raise
+        journal.unlink()
+        shutil.rmtree(backup, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
     def discard(self) -> None:
         """Remove the temporary folder after a failed build."""
         shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _mkdtemp(parent: Path, prefix: str) -> str:
-    import tempfile
+    return os.path.realpath(tempfile.mkdtemp(prefix=prefix, dir=parent))
 
-    return tempfile.mkdtemp(prefix=prefix, dir=parent)
+
+def _move(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, dst)
+
+
+def _restore(src: Path, dst: Path) -> None:
+    # Deliberately not _move: a rollback must not depend on what just failed.
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, dst)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _trusted_manifest(output: Path) -> dict[str, str]:
+    """The previous build's {path: sha256}, for the files still as it wrote them.
+
+    A file removed or resized since (edited by hand) is left out, so it is written again.
+    Sizes are cheap to check, contents are not; a same-size edit by hand is not detected.
+    """
+    try:
+        raw = (output / MARKER).read_bytes()
+        files = json.loads(raw[len(MARKER_TEXT) :])["files"]
+        trusted = {}
+        for path, (digest, size) in files.items():
+            try:
+                if (output / path).stat().st_size == size:
+                    trusted[path] = digest
+            except OSError:
+                continue
+        return trusted
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def recover(output: Path) -> None:
-    """Clean up after a killed build: restore a site caught mid-swap, drop stale temp folders."""
+    """Clean up after a killed build: roll back a half-made commit, drop stale temp folders."""
     parent = output.parent
     if not parent.is_dir():
         return
+    journal = parent / f".{output.name}{_JOURNAL}"
+    if journal.is_file():
+        _roll_back(output, json.loads(journal.read_bytes()))
+        journal.unlink()
     for entry in sorted(parent.glob(f".{output.name}{_OLD}*")):
         if not output.exists() and (entry / MARKER).is_file():
             os.rename(entry, output)
@@ -94,6 +189,25 @@ def recover(output: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
     for entry in parent.glob(f".{output.name}{_TMP}*"):
         shutil.rmtree(entry, ignore_errors=True)
+
+
+def _abort(output: Path, entry: dict, journal: Path) -> None:
+    """A commit failed in this process: undo it now rather than on the next run."""
+    _roll_back(output, entry)
+    journal.unlink()
+
+
+def _roll_back(output: Path, entry: dict) -> None:
+    """Undo a commit that was interrupted: every moved file goes back where it was."""
+    backup, stage, added = Path(entry["backup"]), Path(entry["stage"]), set(entry["added"])
+    for path in entry["changed"]:
+        if (backup / path).exists():
+            _restore(backup / path, output / path)
+        elif path in added and (output / path).exists() and not (stage / path).exists():
+            (output / path).unlink()  # it was moved in before the build stopped
+    for path in entry["removed"]:
+        if (backup / path).exists():
+            _restore(backup / path, output / path)
 
 
 def check_output(output: Path, source: str | None, force: bool) -> None:

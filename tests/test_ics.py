@@ -363,13 +363,13 @@ def test_concatenation_equals_a_full_to_ical() -> None:
 
 def test_each_vevent_is_serialised_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = ics.VEvent.to_ical
+    original = ics._serialise
 
-    def counting(self, *args, **kwargs):
-        calls.append(self)
-        return original(self, *args, **kwargs)
+    def counting(component):
+        calls.append(component)
+        return original(component)
 
-    monkeypatch.setattr(ics.VEvent, "to_ical", counting)
+    monkeypatch.setattr(ics, "_serialise", counting)
     event = make_event()
     build(event)
     assert len(calls) == len(event.sessions)
@@ -404,3 +404,15 @@ def test_corpus_calendars(name: str) -> None:
         if path in tracks.values():
             tracked += len(events)
     assert tracked == sum(1 for s in event.sessions if s.track_id in tracks)
+
+
+def test_fast_fold_matches_icalendar() -> None:
+    import random
+
+    from icalendar.parser.string import _foldline
+
+    rng = random.Random(3)
+    for _ in range(3000):
+        alphabet = "abc \\^;,:Ωé漢字😀" if rng.random() < 0.5 else "abcdefgh\\^"
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
+        assert ics._fold(line) == _foldline(line)

@@ -124,3 +124,16 @@ def test_after_midnight_social_is_on_its_evening(sample_site: Path) -> None:
     s = soup(sample_site / "schedule.html")
     social = [c for c in s.select("[data-session-id]") if "Harbour night" in c.get_text()]
     assert social and social[0]["data-day"] == "2026-06-11"
+
+
+def test_calendar_links(sample_site: Path) -> None:
+    schedule = soup(sample_site / "schedule.html")
+    links = [a["href"] for a in schedule.select(".calendars a")]
+    assert links[0].startswith("calendar/") and len(links) == 1 + 5  # event + each track
+    assert all((sample_site / href).is_file() for href in links)
+    page = next((sample_site / "sessions").glob("*.html"))
+    add = soup(page).find("a", string="Add to calendar")
+    assert add and (page.parent / add["href"]).resolve().is_file()
+    assert add["href"].endswith(page.stem + ".ics")
+    home = soup(sample_site / "index.html")
+    assert {a["href"] for a in home.select("#apps ~ p a")} >= {"schedule.xml", "schedule.json"}

@@ -14,10 +14,13 @@ from .conftest import SAMPLE, base_files, write_event
 
 
 def folder_hash(site: Path) -> str:
-    """The hash sw.js must carry: every other file's path and bytes, in sorted order."""
+    """The hash sw.js carries: every other file's path and bytes, in sorted order.
+
+    Left out: sw.js itself and `.eventsite`, the build's manifest of all files (sw.js too).
+    """
     digest = hashlib.sha256()
     for path in sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()):
-        if path == "sw.js":
+        if path in ("sw.js", ".eventsite"):
             continue
         data_hash = hashlib.sha256((site / path).read_bytes()).hexdigest()
         digest.update(path.encode() + b"\0" + data_hash.encode() + b"\n")

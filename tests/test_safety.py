@@ -133,7 +133,10 @@ def test_failure_during_write_phase_keeps_previous_output(
     assert "internal error: RuntimeError: disk on fire" in result.text
     assert "Traceback" not in result.text
     assert all_files(out) == before
-    assert [p.name for p in tmp_path.iterdir() if ".eventsite-" in p.name] == []
+    leftovers = [
+        p.name for p in tmp_path.iterdir() if ".eventsite-tmp" in p.name or "-old-" in p.name
+    ]
+    assert leftovers == []
 
 
 def test_stale_temporary_folders_are_removed(tmp_path: Path, run_cli) -> None:

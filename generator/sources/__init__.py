@@ -157,7 +157,7 @@ def _parse(raw: RawEvent, key: str, report: Reporter) -> Any:
     """A data file parsed as XML or JSON by its first character; None when it is neither."""
     head = raw.files[key][:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<") and not head[:15].lower().startswith((b"<!doctype html", b"<html")):
-        return frab_xml.parse(raw.files[key], raw.label(key))
+        return frab_xml.parse(raw.files[key], raw.label(key), report.warn_text)
     if head.startswith((b"{", b"[")):
         return parse_json(raw, key, report.warn_text)
     return None

@@ -39,7 +39,7 @@ from ..model import (
     safe_id,
     slugify,
 )
-from ..timezones import parse_duration, parse_instant, resolve_zone
+from ..timezones import MAX_YEAR, MIN_YEAR, parse_duration, parse_instant, resolve_zone
 from .common import ReadOptions, Reporter, pick_track_color, text, web_url
 from .loader import RawEvent
 
@@ -189,7 +189,9 @@ def _entries(days: list[Any], label: str, report: Reporter) -> Iterator[tuple]:
                 if not isinstance(item, dict):
                     report.warn(label, place, "is not an object; left out")
                     continue
-                yield di, day, str(room), item.get("_place", place), item
+                # frab_xml hands its own place (the XML line) in `_place`; JSON data may not.
+                own = item.get("_place")
+                yield di, day, str(room), own if isinstance(own, str) else place, item
 
 
 def _offset(value: Any) -> timedelta | None:
@@ -288,20 +290,30 @@ def _aware(value: Any, tz: ZoneInfo) -> datetime | None:
     return parse_instant(value, tz) if isinstance(value, str) and "T" in value else None
 
 
+def _date(value: Any) -> date | None:
+    """A calendar date "YYYY-MM-DD" (what follows it is ignored), within the readable years."""
+    try:
+        found = date.fromisoformat(text(value)[:10])
+    except ValueError:
+        return None
+    return found if MIN_YEAR <= found.year <= MAX_YEAR else None
+
+
 def _bound(value: Any, tz: ZoneInfo) -> datetime | None:
     """A conference start or end: a date-time, or a date read as its midnight."""
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        return datetime.combine(date.fromisoformat(value.strip()), time(0), tz)
+        found = _date(value)
+        return datetime.combine(found, time(0), tz) if found else None
     return parse_instant(value, tz)
 
 
 def _day(day: dict[str, Any], tz: ZoneInfo) -> date | None:
     """The source day's date: its `date`, else the date its `day_start` falls on."""
-    try:
-        return date.fromisoformat(text(day.get("date"))[:10])
-    except ValueError:
+    found = _date(day.get("date"))
+    if found is None:
         start = _aware(day.get("day_start"), tz)
         return start.astimezone(tz).date() if start else None
+    return found
 
 
 def _local_start(ctx: _Ctx, day: date | None, value: Any) -> datetime | None:

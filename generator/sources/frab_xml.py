@@ -9,6 +9,8 @@ events directly inside `<day>` (no `<room>` wrapper), no `guid`, no `<date>` (th
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -44,10 +46,23 @@ _EVENT_TEXT = frozenset(
 )
 
 
-def parse(data: bytes, label: str) -> Any:
+# Control characters XML 1.0 forbids even as references; real exports carry them in text.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def parse(data: bytes, label: str, warn: Callable[[str], None] | None = None) -> Any:
     """Parse XML without touching the network or expanding entities; errors name the line."""
-    # resolve_entities=False: no external entities (XXE) and no entity expansion bombs.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    # resolve_entities=False: no external entities (XXE) and no entity expansion bombs;
+    # huge_tree=False keeps libxml2's limits on depth and text size.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+    )
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _CONTROL.search(data):
+        # UTF-16 text is full of zero bytes and is left alone; anywhere else they are junk.
+        count = len(_CONTROL.findall(data))
+        data = _CONTROL.sub(b"", data)
+        if warn is not None:
+            warn(f"{label}: {count} control character(s) XML does not allow; removed")
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -56,6 +71,8 @@ def parse(data: bytes, label: str) -> Any:
             f"{label}: invalid XML at line {line}, column {col}: {exc.msg}",
             "Fix the file (an XML validator shows the spot) and build again.",
         ) from None
+    except (etree.LxmlError, ValueError) as exc:
+        raise InputError(f"{label}: unreadable XML: {exc}") from None
 
 
 def detect(root: Any) -> bool:
@@ -122,12 +139,18 @@ def _day(day: Any) -> dict[str, Any]:
             event = _event(child, "")
             rooms.setdefault(str(event.get("room") or ""), []).append(event)
     return {
-        "index": int(day.get("index")) if (day.get("index") or "").isdigit() else 0,
+        "index": _index(day.get("index")),
         "date": day.get("date") or "",
         "day_start": day.get("start"),
         "day_end": day.get("end"),
         "rooms": rooms,
     }
+
+
+def _index(value: str | None) -> int:
+    """A day's index attribute; 0 when it is no plain number."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 def _event(el: Any, room: str) -> dict[str, Any]:

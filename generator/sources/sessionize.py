@@ -108,7 +108,7 @@ def _categories(items: Any) -> dict[str, tuple[str, str]]:
             continue
         title = (text(cat.get("title")) or text(cat.get("name"))).lower()
         role = next((r for r, words in _ROLES if any(w in title for w in words)), "")
-        entries = cat.get("items") or cat.get("categoryItems") or []
+        entries = _list(cat.get("items")) or _list(cat.get("categoryItems"))
         for entry in sorted(
             (e for e in entries if isinstance(e, dict)), key=lambda e: _int(e.get("sort"))
         ):
@@ -123,6 +123,10 @@ _ROLES = (
     ("language", ("language",)),
     ("kind", ("format", "type")),
 )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _int(value: Any) -> int:
@@ -188,10 +192,10 @@ def _session(ctx: _Ctx, item: Any, i: int) -> Session | None:
         report.warn(label, f"{place} title", "is empty; shown as 'Untitled session'")
         title = "Untitled session"
     found: dict[str, str] = {}
-    item_ids = [text(x) for x in item.get("categoryItems") or [] if not isinstance(x, dict)]
-    for cat in item.get("categories") or []:  # the variant that embeds categories
+    item_ids = [text(x) for x in _list(item.get("categoryItems")) if not isinstance(x, dict)]
+    for cat in _list(item.get("categories")):  # the variant that embeds categories
         if isinstance(cat, dict):
-            entries = cat.get("categoryItems") or []
+            entries = _list(cat.get("categoryItems"))
             item_ids += [text(e.get("id")) for e in entries if isinstance(e, dict)]
     for cid in item_ids:
         if cid in ctx.roles:
@@ -201,7 +205,10 @@ def _session(ctx: _Ctx, item: Any, i: int) -> Session | None:
         name = text(item.get("room")) or f"Room {room_id}"
         rooms[room_id] = Room(room_id, name, slugify(name), "", len(rooms))
     speaker_ids = []
-    for ref in item.get("speakers") or []:
+    refs = item.get("speakers")
+    if refs is not None and not isinstance(refs, list):
+        report.warn(label, f"{place} speakers", "is not a list; ignored")
+    for ref in _list(refs):
         spid = text(ref.get("id")) if isinstance(ref, dict) else text(ref)
         if spid and spid not in speaker_ids:
             speaker_ids.append(spid)
@@ -260,7 +267,7 @@ def _speakers(
         name = _name(by_id, refs, spid) or "Unnamed speaker"
         links = tuple(
             Link(text(ln.get("linkType")).lower() or "link", url, text(ln.get("title")) or url)
-            for ln in item.get("links") or []
+            for ln in _list(item.get("links"))
             if isinstance(ln, dict) and (url := web_url(ln.get("url")))
         )
         out.append(

@@ -1,0 +1,508 @@
+"""Build benchmark: cold and warm builds of synthetic events and a corpus, and the write floor.
+
+Run from the project root:  python bench/run.py [--sizes 100,1000,5000] [--repeat 5] [--photos]
+                                                [--corpus FILE --timezone ZONE] [--quick] [--json]
+Every build is a fresh `python build.py SRC -o OUT --no-remote --log-format json` child process:
+wall time is measured around it, CPU time (user + sys) and peak RSS come from os.wait4, and the
+step times from its JSON log. Each repetition runs, in this order:
+  cold   OUT and every cache folder deleted first;
+  warm   built again over the cold build's output, caches kept, nothing changed;
+  floor  the built site's files read into memory, then timed while written into a fresh folder
+         (mkdir + write_bytes): the least any build of that site could spend writing it.
+Generated events are kept in /tmp/bench-events/ (keyed by synth.py's hash), outputs go to
+/tmp/bench-runs/. Prints medians as a Markdown table and PASS/FAIL per target. On a shared
+machine the numbers are noisy: compare medians of several repetitions, not single runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from synth import make_event  # noqa: E402
+
+EVENTS = Path("/tmp/bench-events")  # generated events and corpus copies, kept between runs
+WORK = Path("/tmp/bench-runs")  # outputs and floor copies, replaced on every run
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "frab-xml" / "fosdem-2020.schedule.xml"
+DEFAULT_CORPUS_ZONE = "Europe/Brussels"
+PHOTO_SESSIONS = 1500  # 1,500 sessions give synth.py's pool of 1,300 speakers, so 1,300 photos
+CACHE_NAME = ".eventsite-cache"
+MB = 1e6
+
+
+def cache_dirs(source: Path, out: Path, extra: list[Path]) -> list[Path]:
+    """Every folder a cold build must not find: the one place that knows where caches live."""
+    data_folder = source if source.is_dir() else source.parent
+    # The cache may live beside the output or in the event folder; --cache-dir adds others.
+    return [out, out.parent / CACHE_NAME, data_folder / CACHE_NAME, *extra]
+
+
+@dataclass
+class Case:
+    """One thing to build: a source folder or file and the flags it needs."""
+
+    name: str
+    source: Path
+    flags: list[str] = field(default_factory=list)
+    synth_sessions: int | None = None
+    photos: bool = False
+
+
+@dataclass
+class Build:
+    """What one build child process cost and produced."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    build_seconds: float | None  # the build's own figure, without interpreter start-up
+    steps: dict[str, float]
+    pages: int | None
+    sessions: int | None
+
+
+@dataclass
+class Rep:
+    """One repetition: cold build, warm build, and the write floor of the same site."""
+
+    cold: Build
+    warm: Build
+    floor: float
+    files: int
+    bytes: int
+
+
+class BenchError(Exception):
+    """A build failed or timed out; the case is reported as failed."""
+
+
+_WROTE = re.compile(r"Wrote (\d+) pages .* in ([\d.]+) s")
+_COUNTS = re.compile(r": (\d+) sessions, (\d+) speakers")
+
+
+def run_build(
+    case: Case, out: Path, extra_args: list[str], timeout: float, checkout: Path = ROOT
+) -> Build:
+    """Build `case` into `out` with `checkout`'s build.py in a fresh child process; measure it."""
+    cmd = [sys.executable, str(checkout / "build.py"), str(case.source), "-o", str(out)]
+    cmd += ["--no-remote", "--log-format", "json", *case.flags, *extra_args]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        assert proc.stderr is not None
+        log = proc.stderr.read()  # EOF when the child exits
+        # wait4, not Popen.wait: it also returns the child's own rusage (CPU and peak RSS).
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    records = _records(log)
+    if proc.returncode != 0:
+        errors = [r.get("smallMessage", "") for r in records if r.get("type") == "ERROR"]
+        why = "; ".join(errors) or log.decode(errors="replace")[-500:]
+        if proc.returncode < 0:
+            why = (
+                f"killed after {timeout:.0f} s" if wall >= timeout else f"signal {-proc.returncode}"
+            )
+        raise BenchError(f"{case.name}: build exited with {proc.returncode}: {why}")
+    steps = {
+        r["step"]: float(r["seconds"])
+        for r in records
+        if r.get("type") == "SUCCESS" and r.get("step") and r.get("seconds") is not None
+    }
+    pages = build_seconds = sessions = None
+    for r in records:
+        message = r.get("smallMessage", "")
+        if (m := _WROTE.search(message)) and r.get("step") is None:
+            pages, build_seconds = int(m.group(1)), float(m.group(2))
+        if (m := _COUNTS.search(message)) and r.get("type") == "INFO":
+            sessions = int(m.group(1))
+    return Build(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak_mb=usage.ru_maxrss * 1024 / MB,  # Linux reports KiB
+        build_seconds=build_seconds,
+        steps=steps,
+        pages=pages,
+        sessions=sessions,
+    )
+
+
+def _records(log: bytes) -> list[dict[str, Any]]:
+    out = []
+    for line in log.decode("utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a stray print or traceback line: not ours to parse
+        if isinstance(record, dict):
+            out.append(record)
+    return out
+
+
+def read_site(folder: Path) -> list[tuple[str, bytes]]:
+    """Every file of a built site as (relative path, bytes), dotfiles included."""
+    return [
+        (p.relative_to(folder).as_posix(), p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
+
+
+def write_floor(files: list[tuple[str, bytes]], dest: Path) -> float:
+    """Seconds to write `files` (already in memory) into the fresh folder `dest`."""
+    shutil.rmtree(dest, ignore_errors=True)
+    folders = sorted({os.path.dirname(rel) for rel, _ in files} - {""})
+    t0 = time.perf_counter()
+    dest.mkdir(parents=True)
+    for rel in folders:
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+    for rel, data in files:
+        (dest / rel).write_bytes(data)
+    seconds = time.perf_counter() - t0
+    shutil.rmtree(dest, ignore_errors=True)
+    return seconds
+
+
+def measure_preview(case: Case) -> float | None:
+    """PLACEHOLDER: seconds from saving a one-session edit to the finished rebuild.
+
+    Needs the lead's watch-mode (incremental rebuild) API, which does not exist yet. Until then
+    this measures nothing and returns None; never put a made-up number here.
+    """
+    # TODO(preview): build case.source once through the watch-mode API, rewrite one session's
+    # title in the `sessions` file, and time until the rebuild reports done; median of --repeat.
+    print(
+        f"[{case.name}] preview rebuild after a one-session edit: not measured yet", file=sys.stderr
+    )
+    return None
+
+
+def synth_event(n: int, photos: bool, seed: int = 1) -> Path:
+    """The generated event for n sessions, made once and kept in EVENTS."""
+    key = hashlib.sha256((BENCH / "synth.py").read_bytes()).hexdigest()[:10]
+    folder = EVENTS / f"synth-n{n}{'-photos' if photos else ''}-s{seed}-{key}"
+    if folder.is_dir():
+        return folder
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"generating {folder.name} ...", file=sys.stderr)
+    make_event(tmp, n, photos=photos, seed=seed)
+    tmp.rename(folder)  # only a complete event ever has the final name
+    return folder
+
+
+def corpus_copy(path: Path) -> Path:
+    """A copy of a corpus file under EVENTS, so caches a build leaves beside it stay in /tmp."""
+    dest = EVENTS / "corpus" / path.name
+    stat = path.stat()
+    if not dest.is_file() or dest.stat().st_size != stat.st_size:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest)  # keeps the mtime, which the calendars' DTSTAMP comes from
+    return dest
+
+
+def run_case(case: Case, repeat: int, args: argparse.Namespace) -> list[Rep]:
+    """`repeat` repetitions of cold, warm and floor for one case."""
+    base = WORK / case.name
+    out = base / "site"
+    reps = []
+    for i in range(repeat):
+        for path in cache_dirs(case.source, out, args.cache_dir):
+            shutil.rmtree(path, ignore_errors=True)
+        cold = run_build(case, out, args.build_arg, args.timeout, args.checkout)
+        warm = run_build(case, out, args.build_arg, args.timeout, args.checkout)
+        files = read_site(out)
+        floor = write_floor(files, base / "floor")
+        reps.append(Rep(cold, warm, floor, len(files), sum(len(d) for _, d in files)))
+        print(
+            f"[{case.name}] {i + 1}/{repeat}: cold {cold.wall:.2f} s "
+            f"(cpu {cold.cpu:.2f}, {cold.peak_mb:.0f} MB), warm {warm.wall:.2f} s, "
+            f"floor {floor:.3f} s",
+            file=sys.stderr,
+        )
+    return reps
+
+
+def medians(reps: list[Rep]) -> dict[str, Any]:
+    """Medians of every figure over the repetitions."""
+
+    def med(values: list[float | None]) -> float | None:
+        present = [v for v in values if v is not None]
+        return statistics.median(present) if present else None
+
+    first = reps[0].cold
+    steps = {
+        mode: {
+            name: med([getattr(r, mode).steps.get(name) for r in reps])
+            for name in getattr(reps[0], mode).steps
+        }
+        for mode in ("cold", "warm")
+    }
+    return {
+        "sessions": first.sessions,
+        "pages": first.pages,
+        "files": reps[0].files,
+        "mb": reps[0].bytes / MB,
+        "cold_wall": med([r.cold.wall for r in reps]),
+        "cold_cpu": med([r.cold.cpu for r in reps]),
+        "cold_peak_mb": med([r.cold.peak_mb for r in reps]),
+        "cold_build_seconds": med([r.cold.build_seconds for r in reps]),
+        "warm_wall": med([r.warm.wall for r in reps]),
+        "warm_cpu": med([r.warm.cpu for r in reps]),
+        "warm_peak_mb": med([r.warm.peak_mb for r in reps]),
+        "warm_build_seconds": med([r.warm.build_seconds for r in reps]),
+        "floor": med([r.floor for r in reps]),
+        # The ratio within each repetition, then its median: floor and build share conditions.
+        "cold_floor_ratio": med([r.cold.wall / r.floor for r in reps if r.floor > 0]),
+        "image_cold": med([r.cold.steps.get("Images") for r in reps]),
+        "image_warm": med([r.warm.steps.get("Images") for r in reps]),
+        "peak_mb": max(
+            med([r.cold.peak_mb for r in reps]) or 0, med([r.warm.peak_mb for r in reps]) or 0
+        ),
+        "steps": steps,
+    }
+
+
+@dataclass
+class Target:
+    """A target from the issue: a figure of a case that must stay at or under a limit."""
+
+    label: str
+    case: str | None  # None: the case that measures it is not built yet
+    metric: str
+    limit: float
+    unit: str
+
+
+def targets(args: argparse.Namespace) -> list[Target]:
+    """The issue's targets, tied to this run's case names."""
+    photos = f"synth-{args.photo_sessions}-photos"
+    return [
+        Target("N=1,000 cold build", "synth-1000", "cold_wall", 1.8, "s"),
+        Target("N=1,000 warm build", "synth-1000", "warm_wall", 0.6, "s"),
+        Target("N=1,000 cold build / write floor", "synth-1000", "cold_floor_ratio", 3.0, "x"),
+        Target("N=5,000 cold build", "synth-5000", "cold_wall", 7.0, "s"),
+        Target("N=5,000 warm build", "synth-5000", "warm_wall", 2.5, "s"),
+        Target("N=5,000 peak memory (cold or warm)", "synth-5000", "peak_mb", 300, "MB"),
+        Target("1,300 photos: image step, cold", photos, "image_cold", 5.0, "s"),
+        Target("1,300 photos: image step, warm", photos, "image_warm", 0.5, "s"),
+        Target("Preview rebuild after one-session edit, N=1,000", None, "preview", 0.1, "s"),
+        Target("Preview rebuild after one-session edit, N=5,000", None, "preview", 0.35, "s"),
+    ]
+
+
+def _f(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> str:
+    """The Markdown tables and the target lines."""
+    lines = [
+        "| case | sessions | pages | MB | cold wall s | cold CPU s | cold peak MB | warm wall s "
+        "| warm CPU s | write floor s | cold/floor | image step s (cold / warm) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for name, res in results.items():
+        if "error" in res:
+            lines.append(f"| {name} | FAILED: {res['error']} |" + " |" * 10)
+            continue
+        m = res["medians"]
+        lines.append(
+            f"| {name} | {m['sessions'] or 'n/a'} | {m['pages'] or 'n/a'} | {m['mb']:.1f} "
+            f"| {_f(m['cold_wall'])} | {_f(m['cold_cpu'])} | {_f(m['cold_peak_mb'], 0)} "
+            f"| {_f(m['warm_wall'])} | {_f(m['warm_cpu'])} | {_f(m['floor'], 3)} "
+            f"| {_f(m['cold_floor_ratio'], 1)} | {_f(m['image_cold'])} / {_f(m['image_warm'])} |"
+        )
+    lines += ["", *step_table(results), "", "Targets (medians):"]
+    for t in targets(args):
+        if t.case is None:
+            lines.append(f"- NOT MEASURED {t.label} <= {t.limit:g} {t.unit}: needs watch-mode API")
+            continue
+        res = results.get(t.case)
+        value = None if res is None or "error" in res else res["medians"].get(t.metric)
+        if res is None:
+            lines.append(f"- SKIPPED {t.label} <= {t.limit:g} {t.unit}: case {t.case} not run")
+        elif value is None:
+            lines.append(f"- FAIL {t.label} <= {t.limit:g} {t.unit}: no measurement ({t.case})")
+        else:
+            verdict = "PASS" if value <= t.limit else "FAIL"
+            lines.append(f"- {verdict} {t.label}: {value:.2f} {t.unit} (target <= {t.limit:g})")
+    return "\n".join(lines)
+
+
+def step_table(results: dict[str, Any]) -> list[str]:
+    """Median seconds per build step, cold / warm, one column per case."""
+    ok = {name: res["medians"] for name, res in results.items() if "error" not in res}
+    if not ok:
+        return []
+    steps: list[str] = []
+    for m in ok.values():
+        steps += [s for s in m["steps"]["cold"] if s not in steps]
+    lines = [
+        "Median seconds per step, cold / warm (from the build's JSON log):",
+        "",
+        "| step | " + " | ".join(ok) + " |",
+        "|---|" + "--:|" * len(ok),
+    ]
+    for step in steps:
+        lines.append(f"| {step} | " + " | ".join(_cells(ok, step)) + " |")
+    lines.append(
+        "| whole build, in process | "
+        + " | ".join(
+            f"{_f(m['cold_build_seconds'])} / {_f(m['warm_build_seconds'])}" for m in ok.values()
+        )
+        + " |"
+    )
+    lines.append(
+        "| process wall (adds start-up, imports) | "
+        + " | ".join(f"{_f(m['cold_wall'])} / {_f(m['warm_wall'])}" for m in ok.values())
+        + " |"
+    )
+    return lines
+
+
+def _cells(ok: dict[str, dict[str, Any]], step: str) -> list[str]:
+    """One 'cold / warm' cell per case for a step."""
+    return [
+        f"{_f(m['steps']['cold'].get(step))} / {_f(m['steps']['warm'].get(step))}"
+        for m in ok.values()
+    ]
+
+
+def environment(checkout: Path) -> dict[str, Any]:
+    """What the numbers were measured on."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "checkout": str(checkout),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "commit": commit,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the events, run every case, print the tables and the targets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,5000", help="synthetic session counts")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions per case (median)")
+    parser.add_argument("--quick", action="store_true", help="one repetition per case")
+    parser.add_argument("--photos", action="store_true", help="add the 1,300-photo case")
+    parser.add_argument("--photo-sessions", type=int, default=PHOTO_SESSIONS)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="large corpus file")
+    parser.add_argument("--timezone", default=DEFAULT_CORPUS_ZONE, help="the corpus's zone")
+    parser.add_argument("--no-corpus", action="store_true", help="skip the corpus case")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        action="append",
+        default=[],
+        help="another cache folder to delete before cold builds (repeatable)",
+    )
+    parser.add_argument(
+        "--build-arg",
+        action="append",
+        default=[],
+        help="extra flag for every build, e.g. --build-arg=--theme=dark (repeatable)",
+    )
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=ROOT,
+        help="project checkout whose build.py is measured (default: this one), e.g. an export "
+        "of another commit: git archive HEAD | tar -x -C /tmp/bench-head",
+    )
+    parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per build")
+    parser.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="also dump the raw numbers as JSON to FILE (no FILE: to stdout, tables to stderr)",
+    )
+    args = parser.parse_args(argv)
+    args.checkout = args.checkout.resolve()
+    repeat = 1 if args.quick else args.repeat
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    env = environment(args.checkout)
+    print(
+        f"eventsite at {args.checkout} ({env['commit'] or 'no git'}) on Python {env['python']}, "
+        f"{env['cpus']} CPUs, "
+        f"load average {env['load_average'][0]:.2f}, {repeat} repetition(s)",
+        file=sys.stderr,
+    )
+    cases = [Case(f"synth-{n}", synth_event(n, False), synth_sessions=n) for n in sizes]
+    if args.photos:
+        n = args.photo_sessions
+        cases.append(Case(f"synth-{n}-photos", synth_event(n, True), synth_sessions=n, photos=True))
+    if not args.no_corpus:
+        source = corpus_copy(args.corpus)
+        name = source.name.split(".")[0]
+        cases.append(Case(name, source, flags=["--timezone", args.timezone]))
+
+    results: dict[str, Any] = {}
+    for case in cases:
+        try:
+            reps = run_case(case, repeat, args)
+        except BenchError as exc:
+            print(f"[{case.name}] {exc}", file=sys.stderr)
+            results[case.name] = {"source": str(case.source), "error": str(exc)}
+            continue
+        results[case.name] = {
+            "source": str(case.source),
+            "flags": case.flags,
+            "medians": medians(reps),
+            "runs": [asdict(r) for r in reps],
+        }
+    for case in cases:
+        if case.synth_sessions in (1000, 5000) and not case.photos:
+            measure_preview(case)
+    env["load_average_end"] = os.getloadavg()
+
+    text = report(results, args)
+    to_stdout = args.json == "-"
+    print(text, file=sys.stderr if to_stdout else sys.stdout)
+    load = f"{env['load_average'][0]:.2f} -> {env['load_average_end'][0]:.2f}"
+    print(
+        f"\n{env['cpus']} CPUs, load average {load} (1 min); medians of {repeat}.",
+        file=sys.stderr if to_stdout else sys.stdout,
+    )
+    if args.json:
+        dump = json.dumps({"environment": env, "repeat": repeat, "cases": results}, indent=2)
+        if to_stdout:
+            print(dump)
+        else:
+            Path(args.json).write_text(dump + "\n", encoding="utf-8")
+    return 1 if any("error" in r for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
