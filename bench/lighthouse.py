@@ -7,7 +7,8 @@ Builds FOSSASIASummit2017 and FOSDEM 2020 from ../shared/corpus with --no-remote
 CHROME_PATH=/usr/bin/chromium on each page. Prints the four category scores per page, PASS/FAIL
 against the targets (performance >= 95, accessibility 100, best practices 100, SEO >= 95) and,
 for every category under target, the audits that cost it points. Reports are kept in
-/tmp/bench-lighthouse/reports/. Lighthouse is installed into ./node_modules (gitignored) when missing.
+/tmp/bench-lighthouse/reports/. Lighthouse is installed into ./node_modules (gitignored) when
+missing.
 """
 
 from __future__ import annotations

@@ -9,11 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .badges import add_badges_parser, run_badges
-from .deploy import add_deploy_parser, run_deploy
 from .errors import EventsiteError
 from .log import BuildLog
-from .serve import add_serve_parser, run_serve
 from .sources import FORMATS
 
 SUBCOMMANDS = ("build", "check", "badges", "serve", "deploy")
@@ -63,8 +60,8 @@ def _source_and_build_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="details and tracebacks")
 
 
-def make_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def make_parser(tools: bool = True) -> argparse.ArgumentParser:
+    """The argument parser; `tools` adds badges, serve and deploy (heavier imports)."""
     parser = argparse.ArgumentParser(
         prog="eventsite",
         description="Build a fast, offline-capable website from an event's schedule data.",
@@ -76,9 +73,15 @@ def make_parser() -> argparse.ArgumentParser:
     _source_and_build_flags(build)
     check = sub.add_parser("check", help="read and validate the data, print every problem")
     _source_and_build_flags(check)
-    add_badges_parser(sub)
-    add_serve_parser(sub, _source_and_build_flags)
-    add_deploy_parser(sub, _source_and_build_flags)
+    if tools:
+        # Imported only when needed: PDF, web-server and git code would slow every build.
+        from .badges import add_badges_parser
+        from .deploy import add_deploy_parser
+        from .serve import add_serve_parser
+
+        add_badges_parser(sub)
+        add_serve_parser(sub, _source_and_build_flags)
+        add_deploy_parser(sub, _source_and_build_flags)
     return parser
 
 
@@ -94,7 +97,9 @@ def _full_help(parser: argparse.ArgumentParser) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = make_parser()
+    parser = make_parser(
+        tools=args_list[:1] in (["badges"], ["serve"], ["deploy"], ["-h"], ["--help"])
+    )
     if args_list[:1] in (["-h"], ["--help"]):
         print(_full_help(parser))
         return 0
@@ -105,12 +110,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = BuildLog(args.log_format, verbosity)
     try:
         if args.command == "badges":
+            from .badges import run_badges
+
             return run_badges(args, log)
         if args.command == "check":
             return _check(args, log)
         if args.command == "serve":
+            from .serve import run_serve
+
             return run_serve(args, log)
         if args.command == "deploy":
+            from .deploy import run_deploy
+
             return run_deploy(args, log)
         return _build(args, log)
     except EventsiteError as exc:

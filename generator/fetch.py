@@ -232,6 +232,18 @@ def fetch(
 _HOST_DOWN = ("timed out", "connection was refused", "could not be resolved", "unreachable")
 
 
+def host_unreachable(exc: InputError) -> bool:
+    """True when a failed fetch says the host is out of reach (not just one file missing)."""
+    return isinstance(exc, FetchError) and any(word in exc.reason for word in _HOST_DOWN)
+
+
+def refused_by_us(exc: InputError) -> bool:
+    """True when we refused the answer (too large, a redirect to another scheme)."""
+    return isinstance(exc, FetchError) and (
+        "larger than" in exc.reason or "redirects to" in exc.reason
+    )
+
+
 class _HostBreaker:
     """Once a host is found unreachable, its other URLs fail at once instead of timing out."""
 

@@ -311,8 +311,8 @@ def _serialise(component: VEvent) -> bytes:
 
 
 def _fold(line: str) -> str:
-    if len(line) <= 74 and line.isascii():
-        return line
+    if line.isascii():
+        return _fold_ascii(line)
     pieces: list[str] = []
     start, size = 0, 0
     for i, ch in enumerate(line):
@@ -324,5 +324,18 @@ def _fold(line: str) -> str:
             size = sum(len(c.encode("utf-8")) for c in line[cut:i])
             start = cut
         size += width
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces)
+
+
+def _fold_ascii(line: str) -> str:
+    """_fold for the common case of one octet per character, by slicing."""
+    pieces, start = [], 0
+    while len(line) - start > 74:
+        cut = start + 74
+        if line[cut - 1] in "\\^":
+            cut -= 1
+        pieces.append(line[start:cut])
+        start = cut
     pieces.append(line[start:])
     return "\r\n ".join(pieces)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
@@ -109,3 +113,37 @@ def _zone_label(event: Event) -> str:
     ref = event.start or datetime(2000, 1, 1, tzinfo=event.tz)
     offset = ref.astimezone(event.tz).strftime("%z")
     return f"{event.timezone} (UTC{offset[:3]}:{offset[3:]})"
+
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_PAGES = 300
+_job: tuple[Renderer, list[Page]] | None = None  # what forked workers render
+
+
+def _render_range(bounds: tuple[int, int]) -> list[tuple[str, str]]:
+    assert _job is not None
+    renderer, pages = _job
+    return [(page.path, renderer.render(page)) for page in pages[bounds[0] : bounds[1]]]
+
+
+def render_all(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[str, str]]:
+    """(path, HTML) of every page, in order; on all cores when there are many pages."""
+    global _job
+    workers = min(4, os.cpu_count() or 1)
+    if len(pages) < PARALLEL_PAGES or workers < 2:
+        for page in pages:
+            yield page.path, renderer.render(page)
+        return
+    # Compile every template once here, so forked workers start with them ready.
+    for name in renderer.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        renderer.env.get_template(name)
+    _job = (renderer, pages)
+    size = max(50, len(pages) // (workers * 4))
+    bounds = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            for chunk in pool.map(_render_range, bounds):
+                yield from chunk
+    finally:
+        _job = None

@@ -9,6 +9,7 @@ and short enough for any file system.
 from __future__ import annotations
 
 import json
+import os
 import math
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from generator.sources.common import Reporter
 from generator.sources.loader import RawEvent
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -77,13 +78,24 @@ def anything(keys: list[str]) -> st.SearchStrategy[Any]:
     )
 
 
-def records(keys: list[str], shaped: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy:
-    """Lists of objects with the reader's keys (some well-typed), or any value at all."""
+def records(
+    keys: list[str], shaped: dict[str, st.SearchStrategy[Any]], required: tuple[str, ...] = ()
+) -> st.SearchStrategy:
+    """Lists of objects with the reader's keys (mostly well-typed), or any value at all.
+
+    The `required` keys are always there, so that records get past the first checks and the
+    odd values reach the code behind them.
+    """
     loose = anything(keys)
+
+    def value(k: str) -> st.SearchStrategy[Any]:
+        return st.one_of(shaped[k], shaped[k], loose) if k in shaped else loose
+
     record = st.fixed_dictionaries(
-        {}, optional={k: st.one_of(shaped.get(k, loose), loose) for k in keys}
+        {k: value(k) for k in required},
+        optional={k: value(k) for k in keys if k not in required},
     )
-    return st.one_of(st.lists(st.one_of(record, loose), max_size=6), loose)
+    return st.one_of(st.lists(record, max_size=6), st.lists(st.one_of(record, loose)), loose)
 
 
 OE_SESSION = [
@@ -108,7 +120,7 @@ OE_SHAPED = {
     "id": st.one_of(st.integers(0, 5), st.text(max_size=12)),
     "starts-at": TIMES,
     "ends-at": TIMES,
-    "state": st.sampled_from(["accepted", "confirmed", "rejected", ""]),
+    "state": st.sampled_from(["accepted", "confirmed", "", "rejected"]),
     "track": REF,
     "microlocation": REF,
     "speakers": st.lists(REF, max_size=3),
@@ -136,7 +148,7 @@ def open_event(draw: st.DrawFn) -> dict[str, Any]:
     )
     files: dict[str, Any] = {
         "event": event,
-        "sessions": draw(records(OE_SESSION, OE_SHAPED)),
+        "sessions": draw(records(OE_SESSION, OE_SHAPED, ("id", "starts-at", "state"))),
     }
     for name, keys in (
         ("speakers", OE_SPEAKER),
@@ -145,7 +157,7 @@ def open_event(draw: st.DrawFn) -> dict[str, Any]:
         ("sponsors", ["id", "name", "level", "type", "url", "logo-url"]),
     ):
         if draw(st.booleans()):
-            files[name] = draw(records(keys, OE_SHAPED))
+            files[name] = draw(records(keys, OE_SHAPED, ("id",)))
     return files
 
 
@@ -172,7 +184,7 @@ C3_SHAPED = {
 @st.composite
 def c3voc(draw: st.DrawFn) -> dict[str, Any]:
     """A schedule.json: conference and days shaped or not."""
-    events = records(C3_EVENT, C3_SHAPED)
+    events = records(C3_EVENT, C3_SHAPED, ("id", "date"))
     day = st.fixed_dictionaries(
         {"rooms": st.one_of(st.dictionaries(st.text(max_size=6), events, max_size=3), SCALARS)},
         optional={"date": TIMES, "day_start": TIMES, "day_end": TIMES, "index": SCALARS},
@@ -195,9 +207,14 @@ def c3voc(draw: st.DrawFn) -> dict[str, Any]:
 def sessionize(draw: st.DrawFn) -> dict[str, Any]:
     """Sessionize 'All' data: three lists with or without the usual keys."""
     keys = ["id", "title", "startsAt", "endsAt", "roomId", "speakers", "categoryItems", "status"]
-    shaped = {"startsAt": TIMES, "endsAt": TIMES, "id": st.text(max_size=4)}
+    shaped = {
+        "startsAt": TIMES,
+        "endsAt": TIMES,
+        "id": st.text(max_size=4),
+        "status": st.just("Accepted"),
+    }
     return {
-        "sessions": draw(st.lists(st.one_of(records(keys, shaped), SCALARS), max_size=4)),
+        "sessions": draw(records(keys, shaped, ("id", "startsAt"))),
         "speakers": draw(
             st.lists(
                 anything(["id", "fullName", "firstName", "links", "profilePicture", "bio"]),

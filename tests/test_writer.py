@@ -131,3 +131,22 @@ def test_killed_commit_is_rolled_back_on_the_next_run(
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "site"]
     assert leftovers == []
     assert os.listdir(out)
+
+
+def test_parallel_rendering_gives_the_same_site(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import render, richtext
+
+    from .conftest import SAMPLE
+
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 10**9)
+    monkeypatch.setattr(richtext, "POOL_THRESHOLD", 10**9)
+    assert run_cli(SAMPLE, "-o", tmp_path / "one").code == 0
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 1)  # every build here forks workers
+    monkeypatch.setattr(richtext, "POOL_THRESHOLD", 1)
+    richtext._known.clear()
+    richtext.to_html.cache_clear()
+    (tmp_path / ".eventsite-cache").rename(tmp_path / "old-cache")
+    assert run_cli(SAMPLE, "-o", tmp_path / "two").code == 0
+    assert all_files(tmp_path / "one") == all_files(tmp_path / "two")

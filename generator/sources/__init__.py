@@ -18,10 +18,9 @@ from urllib.parse import urljoin, urlsplit
 from ..config import Config
 from ..errors import InputError
 from ..model import Event
-from . import c3voc, frab_xml, openevent, sessionize
+from . import c3voc, frab_xml, loader, openevent, sessionize
 from .common import ReadOptions, Reporter
 from .loader import (
-    MAX_JSON_BYTES,
     RawEvent,
     _safe_relpath,
     parse_json,
@@ -91,7 +90,7 @@ def _schedule_in_folder(folder: Path, forced: str) -> RawEvent | None:
     )
     if len(files) > 1 or not forced:
         # A look inside: config.json or package.json beside a schedule is not a second one.
-        files = [p for p in files if p.stat().st_size <= MAX_JSON_BYTES]
+        files = [p for p in files if p.stat().st_size <= loader.MAX_JSON_BYTES]
         files = [p for p in files if looks_like_schedule(p.read_bytes())]
     if len(files) > 1:
         names = ", ".join(p.name for p in files)
@@ -104,22 +103,28 @@ def _schedule_in_folder(folder: Path, forced: str) -> RawEvent | None:
 
 def _load_url(url: str, forced: str) -> RawEvent:
     """A single schedule file at `url`, or an Open Event export below it."""
-    from ..fetch import fetch
+    from ..fetch import fetch, host_unreachable, refused_by_us
 
     if forced == "openevent" or url.endswith("/"):
         return read_url(url, WANTED, openevent.REQUIRED)
     try:
-        data = fetch(url, timeout=20.0, max_bytes=MAX_JSON_BYTES)
-    except InputError:
-        if forced:
+        data = fetch(url, timeout=loader.DATA_TIMEOUT, max_bytes=loader.MAX_JSON_BYTES)
+    except InputError as exc:
+        # Only a missing file may mean "a base URL without its slash"; a host that does not
+        # answer, or an answer we refused, would fail the same way for every other file.
+        if forced or host_unreachable(exc) or refused_by_us(exc):
             raise
         return read_url(url, WANTED, openevent.REQUIRED)
     if not forced and not looks_like_schedule(data):
-        return read_url(url, WANTED, openevent.REQUIRED)
+        try:
+            return read_url(url, WANTED, openevent.REQUIRED)
+        except InputError:
+            what = "an HTML page" if _looks_html(data) else "neither a schedule nor an export"
+            raise InputError(f"{url}: is {what}, not event data", _EXPECTED) from None
     name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or "schedule"
 
     def read_asset(ref: str) -> bytes:
-        return fetch(urljoin(url, _safe_relpath(ref)), timeout=10.0)
+        return fetch(urljoin(url, _safe_relpath(ref)), timeout=loader.ASSET_TIMEOUT)
 
     return RawEvent(url, {name: data}, read_asset, {name: url})
 
@@ -153,10 +158,15 @@ def detect(doc: Any) -> str | None:
     return None
 
 
+def _looks_html(data: bytes) -> bool:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
 def _parse(raw: RawEvent, key: str, report: Reporter) -> Any:
     """A data file parsed as XML or JSON by its first character; None when it is neither."""
     head = raw.files[key][:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"<") and not head[:15].lower().startswith((b"<!doctype html", b"<html")):
+    if head.startswith(b"<") and not _looks_html(head):
         return frab_xml.parse(raw.files[key], raw.label(key), report.warn_text)
     if head.startswith((b"{", b"[")):
         return parse_json(raw, key, report.warn_text)

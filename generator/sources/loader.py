@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,9 @@ from ..errors import InputError
 MAX_ZIP_ENTRIES = 5_000
 MAX_ZIP_BYTES = 300_000_000  # total unpacked size; a zip bomb stops here
 MAX_JSON_BYTES = 100_000_000
+MAX_PATH_BYTES = 1024  # an image path longer than this is refused (a file name is 255 at most)
+DATA_TIMEOUT = 20.0  # seconds for one data file from a URL
+ASSET_TIMEOUT = 10.0  # seconds for one image from a URL
 
 
 @dataclass
@@ -38,11 +42,15 @@ def _strip_json(name: str) -> str:
 
 def _safe_relpath(ref: str) -> str:
     """Turn "/images/x.jpg" or "images/x.jpg" into a clean relative path, refusing escapes."""
+    shown = ref if len(ref) <= 80 else ref[:60] + "…"
     if "\x00" in ref or "\\" in ref or ":" in ref:
-        raise InputError(f"image path {ref!r} is not a plain relative path")
+        raise InputError(f"image path {shown!r} is not a plain relative path")
     clean = posixpath.normpath(ref.lstrip("/"))
-    if clean.startswith("..") or clean in ("", "."):
-        raise InputError(f"image path {ref!r} points outside the event folder")
+    if clean == ".." or clean.startswith("../") or clean in ("", "."):
+        raise InputError(f"image path {shown!r} points outside the event folder")
+    parts = clean.split("/")
+    if len(clean.encode()) > MAX_PATH_BYTES or any(len(p.encode()) > 255 for p in parts):
+        raise InputError(f"image path {shown!r} is too long")
     return clean
 
 
@@ -82,15 +90,19 @@ def read_file(path: Path) -> RawEvent:
 
 def _read_capped(path: Path) -> bytes:
     if path.stat().st_size > MAX_JSON_BYTES:
-        raise InputError(f"{path} is larger than {MAX_JSON_BYTES // 1_000_000} MB")
+        raise InputError(f"{path} is larger than {_mb(MAX_JSON_BYTES)}; refusing to read it")
     return path.read_bytes()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:g} MB"
 
 
 def read_zip(path: Path, wanted: tuple[str, ...]) -> RawEvent:
     """Read a zip whose files sit at its root or inside one wrapping folder."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(f"{path}: not a readable zip file", str(exc)) from None
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -110,9 +122,7 @@ def read_zip(path: Path, wanted: tuple[str, ...]) -> RawEvent:
                 continue  # a symlink: never followed
             total += info.file_size
             if total > MAX_ZIP_BYTES:
-                raise InputError(
-                    f"{path}: unpacks to more than {MAX_ZIP_BYTES // 1_000_000} MB; refusing"
-                )
+                raise InputError(f"{path}: unpacks to more than {_mb(MAX_ZIP_BYTES)}; refusing")
             members[clean] = _read_member(zf, info, path)
     tops = {m.split("/", 1)[0] for m in members}
     prefix = ""
@@ -138,8 +148,13 @@ def read_zip(path: Path, wanted: tuple[str, ...]) -> RawEvent:
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
     """Read one member, trusting no header: stop at the declared size plus one byte."""
-    with zf.open(info) as fh:
-        data = fh.read(info.file_size + 1)
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise InputError(f"{path}: entry {info.filename!r} is damaged", str(exc)) from None
+    except (NotImplementedError, RuntimeError) as exc:  # encrypted or unknown compression
+        raise InputError(f"{path}: entry {info.filename!r} cannot be read", str(exc)) from None
     if len(data) > info.file_size:
         raise InputError(f"{path}: entry {info.filename!r} is larger than it claims; refusing")
     return data
@@ -147,7 +162,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> byte
 
 def read_url(base: str, wanted: tuple[str, ...], required: tuple[str, ...]) -> RawEvent:
     """Fetch the data files from an http(s) base URL (`event` or `event.json`...)."""
-    from ..fetch import fetch
+    from ..fetch import fetch, host_unreachable, refused_by_us
 
     root = base if base.endswith("/") else base + "/"
     files: dict[str, bytes] = {}
@@ -156,16 +171,18 @@ def read_url(base: str, wanted: tuple[str, ...], required: tuple[str, ...]) -> R
         last_error: InputError | None = None
         for name in (key, key + ".json"):
             try:
-                files[key] = fetch(root + name, timeout=20.0, max_bytes=MAX_JSON_BYTES)
+                files[key] = fetch(root + name, timeout=DATA_TIMEOUT, max_bytes=MAX_JSON_BYTES)
                 labels[key] = root + name
                 break
             except InputError as exc:
+                if host_unreachable(exc) or refused_by_us(exc):
+                    raise  # the other files would only wait for the same host
                 last_error = exc
         if key not in files and key in required and last_error is not None:
             raise InputError(f"could not read {key} from {root}", last_error.message)
 
     def read_asset(ref: str) -> bytes:
-        return fetch(root + _safe_relpath(ref), timeout=10.0)
+        return fetch(root + _safe_relpath(ref), timeout=ASSET_TIMEOUT)
 
     return RawEvent(root, files, read_asset, labels)
 
@@ -191,4 +208,9 @@ def parse_json(raw: RawEvent, key: str, warn: Callable[[str], None]) -> Any:
             "Fix the file (a JSON validator shows the spot) and build again.",
         ) from None
     except RecursionError:
-        raise InputError(f"{label}: JSON nested too deeply to read") from None
+        raise InputError(
+            f"{label}: JSON nested too deeply to read",
+            "Real event data is a few levels deep; this file is damaged or not event data.",
+        ) from None
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        raise InputError(f"{label}: unreadable JSON: {exc}") from None

@@ -385,9 +385,13 @@ def _speakers(
         )
     # Sessions list speakers only when the speaker is known.
     known = {s.id for s in speakers}
+    by_session: dict[str, list[str]] = {}
+    for spid, sids in talks.items():
+        for sid in sids:
+            by_session.setdefault(sid, []).append(spid)
     fixed = []
     for s in sessions:
-        extra = tuple(sp for sp in talks if s.id in talks[sp] and sp not in s.speaker_ids)
+        extra = tuple(sp for sp in by_session.get(s.id, ()) if sp not in s.speaker_ids)
         ids = tuple(x for x in s.speaker_ids + extra if x in known)
         fixed.append(s if ids == s.speaker_ids else replace(s, speaker_ids=ids))
     return speakers, fixed
