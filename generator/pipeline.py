@@ -1,4 +1,4 @@
-"""One build: read everything, then write everything into a temporary folder and swap it in."""
+"""One build: read and check everything, then write; the writer commits it without loss."""
 
 from __future__ import annotations
 
@@ -115,28 +115,26 @@ def build(config: Config, log: BuildLog) -> BuildResult:
             shell = pwa.shell(writer.sizes, images.logo)
             folder_hash = writer.folder_hash()
             writer.write("sw.js", pwa.service_worker(folder_hash, shell))
-        with log.step("Swap in the new site"):
+        with log.step("Commit the new site"):
             if config.strict and log.warnings:
                 raise EventsiteError(
                     f"{len(log.warnings)} warnings and --strict: the site was not replaced",
                     "\n".join(log.warnings),
                 )
             writer.commit()
-        cache.save("richtext", richtext.used_entries())
     except BaseException:
         writer.discard()
         raise
-    seconds = time.perf_counter() - t0
-    result = BuildResult(
+    cache.save("richtext", richtext.used_entries())
+    return BuildResult(
         output=config.output,
         pages=len(planned),
         files=len(writer.hashes),
         bytes=sum(writer.sizes.values()),
-        seconds=seconds,
+        seconds=time.perf_counter() - t0,
         folder_hash=folder_hash,
         warnings=list(log.warnings),
     )
-    return result
 
 
 def _report(report: Reporter, log: BuildLog, strict: bool) -> None:

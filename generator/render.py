@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +13,7 @@ from .assets.images import ImageSet, Picture
 from .config import Config
 from .model import Event, Speaker, Sponsor, Track, safe_id
 from .pages import Page, nav_pages
+from .parallel import fork_map, workers_for
 from .richtext import summary, to_html, to_plain
 from .schedule import Schedule, group_days
 
@@ -129,8 +127,8 @@ def _render_range(bounds: tuple[int, int]) -> list[tuple[str, str]]:
 def render_all(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[str, str]]:
     """(path, HTML) of every page, in order; on all cores when there are many pages."""
     global _job
-    workers = min(4, os.cpu_count() or 1)
-    if len(pages) < PARALLEL_PAGES or workers < 2:
+    workers = workers_for(len(pages), PARALLEL_PAGES)
+    if workers == 1:
         for page in pages:
             yield page.path, renderer.render(page)
         return
@@ -141,9 +139,7 @@ def render_all(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[str, str
     size = max(50, len(pages) // (workers * 4))
     bounds = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
     try:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for chunk in pool.map(_render_range, bounds):
-                yield from chunk
+        for chunk in fork_map(_render_range, bounds, workers):
+            yield from chunk
     finally:
         _job = None

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import html
-import multiprocessing
-import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from .parallel import fork_map, workers_for
 
 # Part of every cache key: change it when the rendering or the allow-list changes.
 RENDER_VERSION = f"1/{markdown.__version__}/{nh3.__version__}"
@@ -91,12 +90,9 @@ def _render_pair(pair: tuple[str, int]) -> str:
 def render_many(items: Iterable[tuple[str, int]]) -> int:
     """Render every (text, top) not known yet, on all cores when there are many; the count."""
     missing = sorted({(t, top) for t, top in items if t and cache_key(t, top) not in _known})
-    workers = min(4, os.cpu_count() or 1)
-    if len(missing) >= POOL_THRESHOLD and workers > 1:
-        # fork: workers start with the modules already imported, in milliseconds.
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            results = list(pool.map(_render_pair, missing, chunksize=32))
+    workers = workers_for(len(missing), POOL_THRESHOLD)
+    if workers > 1:
+        results = list(fork_map(_render_pair, missing, workers, chunksize=32))
     else:
         results = [_render(t, top) for t, top in missing]
     for (text, top), result in zip(missing, results, strict=True):

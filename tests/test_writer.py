@@ -136,7 +136,7 @@ def test_killed_commit_is_rolled_back_on_the_next_run(
 def test_parallel_rendering_gives_the_same_site(
     tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import render, richtext
+    from generator import parallel, render, richtext
 
     from .conftest import SAMPLE
 
@@ -145,8 +145,19 @@ def test_parallel_rendering_gives_the_same_site(
     assert run_cli(SAMPLE, "-o", tmp_path / "one").code == 0
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)  # every build here forks workers
     monkeypatch.setattr(richtext, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # test servers' threads
+    forks = []
+    real_map = parallel.fork_map
+
+    def spy(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        forks.append(args[2])
+        return real_map(*args, **kwargs)
+
+    monkeypatch.setattr(render, "fork_map", spy)
+    monkeypatch.setattr(richtext, "fork_map", spy)
     richtext._known.clear()
     richtext.to_html.cache_clear()
     (tmp_path / ".eventsite-cache").rename(tmp_path / "old-cache")
     assert run_cli(SAMPLE, "-o", tmp_path / "two").code == 0
     assert all_files(tmp_path / "one") == all_files(tmp_path / "two")
+    assert len(forks) == 2 and all(workers > 1 for workers in forks)  # both ran in parallel
