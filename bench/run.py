@@ -23,10 +23,10 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -97,34 +97,55 @@ _WROTE = re.compile(r"Wrote (\d+) pages .* in ([\d.]+) s")
 _COUNTS = re.compile(r": (\d+) sessions, (\d+) speakers")
 
 
+class Launcher:
+    """bench/_launch.py in a child process: starts every build and measures it (see its doc)."""
+
+    def __init__(self) -> None:
+        # Started before the runner reads any site into memory; it stays small by itself too.
+        self.proc = subprocess.Popen(
+            [sys.executable, str(BENCH / "_launch.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, cmd: list[str], cwd: Path, timeout: float) -> dict[str, Any]:
+        """Run one command to its end; the launcher's measurement of it."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        request = {"cmd": cmd, "cwd": str(cwd), "timeout": timeout}
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise BenchError("the launcher died")
+        return json.loads(line)
+
+    def close(self) -> None:
+        """Stop the launcher and any build it is running."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()
+
+
 def run_build(
-    case: Case, out: Path, extra_args: list[str], timeout: float, checkout: Path = ROOT
+    launcher: Launcher,
+    case: Case,
+    out: Path,
+    extra_args: list[str],
+    timeout: float,
+    checkout: Path = ROOT,
 ) -> Build:
     """Build `case` into `out` with `checkout`'s build.py in a fresh child process; measure it."""
     cmd = [sys.executable, str(checkout / "build.py"), str(case.source), "-o", str(out)]
     cmd += ["--no-remote", "--log-format", "json", *case.flags, *extra_args]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    try:
-        assert proc.stderr is not None
-        log = proc.stderr.read()  # EOF when the child exits
-        # wait4, not Popen.wait: it also returns the child's own rusage (CPU and peak RSS).
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-    finally:
-        timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    records = _records(log)
-    if proc.returncode != 0:
+    res = launcher.run(cmd, checkout, timeout)
+    records = _records(res["stderr"])
+    if res["returncode"] != 0:
         errors = [r.get("smallMessage", "") for r in records if r.get("type") == "ERROR"]
-        why = "; ".join(errors) or log.decode(errors="replace")[-500:]
-        if proc.returncode < 0:
-            why = (
-                f"killed after {timeout:.0f} s" if wall >= timeout else f"signal {-proc.returncode}"
-            )
-        raise BenchError(f"{case.name}: build exited with {proc.returncode}: {why}")
+        why = "; ".join(errors) or res["stderr"][-500:]
+        if res["timed_out"]:
+            why = f"killed after {timeout:.0f} s"
+        raise BenchError(f"{case.name}: build exited with {res['returncode']}: {why}")
     steps = {
         r["step"]: float(r["seconds"])
         for r in records
@@ -138,9 +159,9 @@ def run_build(
         if (m := _COUNTS.search(message)) and r.get("type") == "INFO":
             sessions = int(m.group(1))
     return Build(
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        peak_mb=usage.ru_maxrss * 1024 / MB,  # Linux reports KiB
+        wall=res["wall"],
+        cpu=res["utime"] + res["stime"],
+        peak_mb=res["maxrss_kib"] * 1024 / MB,  # Linux reports KiB
         build_seconds=build_seconds,
         steps=steps,
         pages=pages,
@@ -148,9 +169,9 @@ def run_build(
     )
 
 
-def _records(log: bytes) -> list[dict[str, Any]]:
+def _records(log: str) -> list[dict[str, Any]]:
     out = []
-    for line in log.decode("utf-8", errors="replace").splitlines():
+    for line in log.splitlines():
         try:
             record = json.loads(line)
         except ValueError:
@@ -222,7 +243,7 @@ def corpus_copy(path: Path) -> Path:
     return dest
 
 
-def run_case(case: Case, repeat: int, args: argparse.Namespace) -> list[Rep]:
+def run_case(launcher: Launcher, case: Case, repeat: int, args: argparse.Namespace) -> list[Rep]:
     """`repeat` repetitions of cold, warm and floor for one case."""
     base = WORK / case.name
     out = base / "site"
@@ -230,8 +251,8 @@ def run_case(case: Case, repeat: int, args: argparse.Namespace) -> list[Rep]:
     for i in range(repeat):
         for path in cache_dirs(case.source, out, args.cache_dir):
             shutil.rmtree(path, ignore_errors=True)
-        cold = run_build(case, out, args.build_arg, args.timeout, args.checkout)
-        warm = run_build(case, out, args.build_arg, args.timeout, args.checkout)
+        cold = run_build(launcher, case, out, args.build_arg, args.timeout, args.checkout)
+        warm = run_build(launcher, case, out, args.build_arg, args.timeout, args.checkout)
         files = read_site(out)
         floor = write_floor(files, base / "floor")
         reps.append(Rep(cold, warm, floor, len(files), sum(len(d) for _, d in files)))
@@ -449,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.checkout = args.checkout.resolve()
+    # SIGTERM unwinds like Ctrl-C, so the launcher and its build are stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     repeat = 1 if args.quick else args.repeat
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -469,19 +492,23 @@ def main(argv: list[str] | None = None) -> int:
         cases.append(Case(name, source, flags=["--timezone", args.timezone]))
 
     results: dict[str, Any] = {}
-    for case in cases:
-        try:
-            reps = run_case(case, repeat, args)
-        except BenchError as exc:
-            print(f"[{case.name}] {exc}", file=sys.stderr)
-            results[case.name] = {"source": str(case.source), "error": str(exc)}
-            continue
-        results[case.name] = {
-            "source": str(case.source),
-            "flags": case.flags,
-            "medians": medians(reps),
-            "runs": [asdict(r) for r in reps],
-        }
+    launcher = Launcher()
+    try:
+        for case in cases:
+            try:
+                reps = run_case(launcher, case, repeat, args)
+            except BenchError as exc:
+                print(f"[{case.name}] {exc}", file=sys.stderr)
+                results[case.name] = {"source": str(case.source), "error": str(exc)}
+                continue
+            results[case.name] = {
+                "source": str(case.source),
+                "flags": case.flags,
+                "medians": medians(reps),
+                "runs": [asdict(r) for r in reps],
+            }
+    finally:
+        launcher.close()
     for case in cases:
         if case.synth_sessions in (1000, 5000) and not case.photos:
             measure_preview(case)

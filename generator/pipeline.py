@@ -70,6 +70,7 @@ def build(config: Config, log: BuildLog) -> BuildResult:
                 lambda msg: log.warning(msg),
                 allow_remote=not config.no_remote,
                 base_url=raw.origin if config.is_url else "",
+                cache=cache,
             )
             for path, data in images.files.items():
                 writer.write(path, data)

@@ -533,3 +533,36 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
     assert list(first.files) == list(second.files)
     png = opened(first, "assets/images/logo-110x27.png")
     assert not ({"icc_profile", "exif", "dpi"} & set(png.info))
+
+
+def test_thumbnails_come_from_the_build_cache_and_parallel_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json as _json
+
+    from generator import parallel
+    from generator.cli import main
+
+    from .conftest import base_files, write_event
+
+    files = base_files()
+    src = write_event(tmp_path / "ev", files)
+    (src / "images").mkdir()
+    for i, sp in enumerate(files["speakers"]):
+        Image.new("RGB", (300 + i, 300), (40 * i, 90, 160)).save(src / f"images/{i}.jpg")
+        sp["photo-url"] = f"/images/{i}.jpg"
+    (src / "speakers").write_text(_json.dumps(files["speakers"]))
+    decoded = []
+    real = images._photo_pair
+    monkeypatch.setattr(images, "_photo_pair", lambda data: decoded.append(1) or real(data))
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(images, "workers_for", lambda n, t: 2 if n else 1)  # fork even for 3
+    assert main([str(src), "-o", str(tmp_path / "a"), "-q"]) == 0
+    first = {p.name: p.read_bytes() for p in (tmp_path / "a/assets/images/speakers").iterdir()}
+    assert len(first) == 6  # 96 and 192 px for each of three speakers
+    monkeypatch.setattr(images, "workers_for", lambda n, t: 1)
+    decoded.clear()
+    assert main([str(src), "-o", str(tmp_path / "b"), "-q"]) == 0
+    assert decoded == []  # every thumbnail came from .eventsite-cache
+    second = {p.name: p.read_bytes() for p in (tmp_path / "b/assets/images/speakers").iterdir()}
+    assert second == first

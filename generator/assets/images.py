@@ -15,9 +15,11 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageOps
 
+from generator.cache import BuildCache
 from generator.errors import InputError
 from generator.fetch import FetchError, fetch_many
 from generator.model import Event, Speaker, Sponsor, safe_id
+from generator.parallel import fork_map, workers_for
 
 try:
     from PIL import ImageCms
@@ -354,6 +356,57 @@ def _photo_pair(data: bytes) -> _Thumbs:
         return _encode(small, png=False, quality=82), _encode(large, png=False, quality=82)
 
 
+# Part of every cached thumbnail's key: change it when _photo_pair's output changes.
+PHOTO_VERSION = b"photo-1"
+_photo_job: list[bytes] = []  # what forked workers decode
+
+
+def _photo_at(index: int) -> _Thumbs | _Unusable:
+    try:
+        return _photo_pair(_photo_job[index])
+    except _Unusable as exc:
+        return exc
+
+
+def _photo_thumbs(
+    refs: list[str], sources: _Sources, cache: BuildCache | None
+) -> dict[str, _Thumbs | _Unusable]:
+    """Thumbnails for every photo: from the cache, else decoded on all cores."""
+    global _photo_job
+    thumbs: dict[str, _Thumbs | _Unusable] = {}
+    todo: list[tuple[str, str]] = []  # (ref, cache key), in the order of _photo_job
+    data_list: list[bytes] = []
+    for ref in refs:
+        try:
+            data = sources.read(ref)
+        except _Unusable as exc:
+            thumbs[ref] = exc
+            continue
+        key = hashlib.sha256(PHOTO_VERSION + data).hexdigest()
+        small = cache.get_file(key + "-96") if cache else None
+        if small is not None:
+            large = cache.get_file(key + "-192") if cache else None
+            thumbs[ref] = (small, large or None)
+            continue
+        todo.append((ref, key))
+        data_list.append(data)
+    workers = workers_for(len(todo), 16)
+    _photo_job = data_list
+    try:
+        if workers > 1:
+            results = list(fork_map(_photo_at, range(len(todo)), workers, chunksize=8))
+        else:
+            results = [_photo_at(i) for i in range(len(todo))]
+    finally:
+        _photo_job = []
+    for (ref, key), result in zip(todo, results, strict=True):
+        thumbs[ref] = result
+        if cache and not isinstance(result, _Unusable):
+            cache.put_file(key + "-96", result[0])
+            cache.put_file(key + "-192", result[1] or b"")  # empty: no 2x for this photo
+    return thumbs
+
+
 def _placeholder(name: str, files: dict[str, bytes]) -> Picture:
     letters, color = initials(name), placeholder_color(name)
     label = letters.lower() if letters.isascii() and letters.isalnum() else letters.encode().hex()
@@ -451,11 +504,13 @@ def process_images(
     allow_remote: bool = True,
     timeout: float = 5.0,
     base_url: str = "",
+    cache: BuildCache | None = None,
 ) -> ImageSet:
     """Logo, photos and sponsor logos of an event, resized; warnings for what cannot be used.
 
     `base_url`: for data read from a URL, relative image paths are fetched from there, all at
     once like the other remote images, instead of one by one through `read_local`.
+    `cache`: thumbnails made by earlier builds, by the hash of the photo's bytes.
     """
     logo_ref = event.logo.strip()
     refs = [logo_ref, *(s.photo.strip() for s in event.speakers)]
@@ -478,7 +533,9 @@ def process_images(
         else:
             out.logo = result
 
-    thumbs: dict[str, _Thumbs | _Unusable] = {}  # each reference is decoded once
+    photo_refs = {s.photo.strip() for s in event.speakers}
+    photo_refs = sorted(r for r in photo_refs if r and not sources.skip(r))
+    thumbs = _photo_thumbs(photo_refs, sources, cache)  # each reference is decoded once
     taken: set[str] = set()
     for speaker in event.speakers:
         out.photos[speaker.id] = _speaker_photo(speaker, sources, thumbs, taken, out.files, warn)
