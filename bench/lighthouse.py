@@ -217,7 +217,10 @@ def measure_page(name: str, origin: str, page: str, runs: int) -> tuple[dict, li
         stem = f"{name}-{Path(page).stem[:40]}-{i + 1}"
         lhr = run_lighthouse(f"{origin}{name}/{page}", WORK / "reports" / f"{stem}.json")
         reports.append(lhr)
-        print(f"{name} {page} run {i + 1}: {scores(lhr)}", file=sys.stderr)
+        # benchmarkIndex: Lighthouse's measure of this machine's speed right now; a busy
+        # machine scores lower and makes the simulated performance numbers worse.
+        index = lhr.get("environment", {}).get("benchmarkIndex")
+        print(f"{name} {page} run {i + 1}: {scores(lhr)}, benchmarkIndex {index}", file=sys.stderr)
     median = {cat: _median([scores(r)[cat] for r in reports]) for cat in CATEGORIES}
     # The audits of the run with the median performance score are the ones that explain it.
     typical = sorted(reports, key=lambda r: scores(r)["performance"] or 0)[len(reports) // 2]

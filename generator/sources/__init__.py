@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from ..config import Config
 from ..errors import InputError
 from ..model import Event
-from . import c3voc, frab_xml, loader, openevent, sessionize
+from . import c3voc, frab_xml, limits, loader, openevent, sessionize
 from .common import ReadOptions, Reporter
 from .loader import (
     RawEvent,
@@ -131,6 +131,11 @@ def _load_url(url: str, forced: str) -> RawEvent:
 
 def normalize(raw: RawEvent, config: Config, report: Reporter) -> Event:
     """Detect the format (or use --format) and read the data into the model."""
+    return limits.enforce(_read(raw, config, report), raw, report)
+
+
+def _read(raw: RawEvent, config: Config, report: Reporter) -> Event:
+    """The event as the format's reader makes it."""
     options = ReadOptions(timezone=config.timezone, day_change=config.day_change)
     forced = config.format
     if forced and forced not in FORMATS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -26,6 +27,7 @@ from ..model import (
     slugify,
 )
 from ..timezones import parse_duration, parse_instant, resolve_zone
+from .c3voc import unique_id
 from .common import ReadOptions, Reporter, pick_track_color, text, web_url
 from .loader import RawEvent, parse_json
 
@@ -132,7 +134,7 @@ def normalize(raw: RawEvent, options: ReadOptions, report: Reporter) -> Event:
         organiser_name=text(get(ev, "organizer-name")),
         organiser_description=text(get(ev, "organizer-description")),
         code_of_conduct=text(get(ev, "code-of-conduct")),
-        email=text(get(ev, "email")) if "@" in text(get(ev, "email")) else "",
+        email=_email(get(ev, "email")),
         social_links=_social(get(ev, "social-links", [])),
         licence=text(get(copyright_, "licence")),
         licence_url=web_url(get(copyright_, "licence-url")),
@@ -156,6 +158,16 @@ def _as_list(ctx: _Ctx, data: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
+def _email(value: Any) -> str:
+    """A plain address (it becomes a mailto: link), or "" for anything else."""
+    found = text(value)
+    return (
+        found
+        if re.fullmatch(r"[^\s@<>\"'`:/?#]+@[^\s@<>\"'`:/?#]+\.[^\s@<>\"'`:/?#]+", found)
+        else ""
+    )
+
+
 def _float(value: Any) -> float | None:
     try:
         return float(value) if value is not None and not isinstance(value, bool) else None
@@ -164,17 +176,22 @@ def _float(value: Any) -> float | None:
 
 
 def _tracks(ctx: _Ctx, items: list[Any]) -> dict[str, Track]:
+    """Tracks by the data's id (a session names its track by that id)."""
     out: dict[str, Track] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict) or get(item, "id") is None:
             ctx.report.warn(ctx.raw.label("tracks"), f"tracks[{i}]", "has no id; ignored")
             continue
-        track = _track_from(item, len(out))
-        out.setdefault(track.id, track)
+        if str(get(item, "id")) not in out:
+            out[str(get(item, "id"))] = _track_from(item, out)
     return out
 
 
-def _track_from(item: dict[str, Any], index: int) -> Track:
+def _track_from(item: dict[str, Any], known: dict[str, Track]) -> Track:
+    """A track; its id is the data's made safe for CSS class and file names, and unique."""
+    taken = {t.id.lower() for t in known.values()}
+    tid = unique_id(safe_id(get(item, "id")), taken)
+    index = len(known)
     name = text(get(item, "name")) or "Untitled track"
     color = parse_color(get(item, "color")) or pick_track_color(index)
     font = parse_color(get(item, "font-color"))
@@ -182,7 +199,7 @@ def _track_from(item: dict[str, Any], index: int) -> Track:
     if not font or contrast_ratio(color, font) < 4.5:
         font = readable_text_color(color)
     return Track(
-        id=str(get(item, "id")),
+        id=tid,
         name=name,
         slug=slugify(name),
         color=color,
@@ -305,11 +322,11 @@ def _ref(ctx: _Ctx, value: Any, known: dict, label: str, place: str, build: Any)
     rid = str(get(value, "id"))
     if rid not in known:
         if build is not None:
-            known[rid] = build(value, len(known))
+            known[rid] = build(value, known)
         else:
             name = text(get(value, "name")) or f"Room {rid}"
             known[rid] = Room(rid, name, slugify(name), "", len(known))
-    return rid
+    return known[rid].id
 
 
 def _session_links(item: dict[str, Any]) -> tuple[Link, ...]:
