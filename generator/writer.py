@@ -182,6 +182,8 @@ def recover(output: Path) -> None:
     if journal.is_file():
         _roll_back(output, json.loads(journal.read_bytes()))
         journal.unlink()
+    # A journal still being written when the build was killed: the commit had not begun.
+    (parent / f".{output.name}{_JOURNAL}.tmp").unlink(missing_ok=True)
     for entry in sorted(parent.glob(f".{output.name}{_OLD}*")):
         if not output.exists() and (entry / MARKER).is_file():
             os.rename(entry, output)
@@ -195,6 +197,7 @@ def _abort(output: Path, entry: dict, journal: Path) -> None:
     """A commit failed in this process: undo it now rather than on the next run."""
     _roll_back(output, entry)
     journal.unlink()
+    shutil.rmtree(Path(entry["backup"]), ignore_errors=True)
 
 
 def _roll_back(output: Path, entry: dict) -> None:

@@ -125,6 +125,7 @@ OE_SHAPED = {
     "microlocation": REF,
     "speakers": st.lists(REF, max_size=3),
     "sessions": st.lists(REF, max_size=3),
+    "session-type": st.fixed_dictionaries({}, optional={"name": SCALARS, "length": SCALARS}),
     "timezone": st.sampled_from(["Europe/Berlin", "US / Pacific", "Mars/Olympus", "../../x"]),
     "name": st.text(max_size=20),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -89,9 +90,17 @@ def read_file(path: Path) -> RawEvent:
 
 
 def _read_capped(path: Path) -> bytes:
-    if path.stat().st_size > MAX_JSON_BYTES:
+    """A regular file's bytes, up to the cap (a device or a pipe never ends: refused)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise InputError(f"{path} is not a regular file")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_JSON_BYTES + 1)  # the size may change while we read
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_JSON_BYTES:
         raise InputError(f"{path} is larger than {_mb(MAX_JSON_BYTES)}; refusing to read it")
-    return path.read_bytes()
+    return data
 
 
 def _mb(n: int) -> str:
@@ -115,6 +124,8 @@ def read_zip(path: Path, wanted: tuple[str, ...]) -> RawEvent:
             if name.startswith("__MACOSX/"):
                 continue
             try:
+                if name.startswith("/"):  # an absolute entry is an escape (zip-slip), not a path
+                    raise InputError(name)
                 clean = _safe_relpath(name)
             except InputError:
                 raise InputError(f"{path}: entry {name!r} points outside the archive") from None

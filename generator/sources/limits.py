@@ -1,0 +1,123 @@
+"""Limits every reader's result keeps: text lengths, session lengths, unique sponsor ids.
+
+Readers translate; this pass, run once on whatever a reader made, keeps hostile or broken data
+from costing minutes or megabytes downstream (Markdown on a 50 MB abstract, a 10,000-character
+title repeated on every page), and says so with the place of each cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields, replace
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from ..model import Event, Room, Session, Sponsor, Track, safe_id
+from .common import Reporter
+from .loader import RawEvent
+
+T = TypeVar("T", Track, Room)
+
+MAX_RICH = 100_000  # characters of an abstract, a biography, a description
+MAX_PLAIN = 1_000  # characters of a title, a name, a label
+LONG_SESSION = timedelta(hours=24)  # longer sessions are kept, with a warning
+
+# Rich text fields by record type; every other str field is plain text.
+_RICH = {"abstract", "bio", "description", "organiser_description", "code_of_conduct"}
+# Fields that are not text for people: identifiers, paths, URLs, colours, zones.
+_NOT_TEXT = {
+    "id", "identifier", "slug", "path", "timezone", "color", "font_color", "photo", "logo",
+    "url", "ticket_url", "event_url", "licence_url", "guid", "source_format", "track_id",
+    "room_id", "email",
+}  # fmt: skip
+
+
+def enforce(event: Event, raw: RawEvent, report: Reporter) -> Event:
+    """The event with over-long texts cut and problems reported; everything else unchanged."""
+
+    def file_of(key: str) -> str:
+        # Open Event keeps each record kind in its own file; schedule formats have one file.
+        if key in raw.labels:
+            return raw.labels[key]
+        return next(iter(raw.labels.values())) if len(raw.labels) == 1 else raw.origin
+
+    def clip(record: Any, kind: str, place: str) -> Any:
+        changes = {}
+        for f in fields(record):
+            value = getattr(record, f.name)
+            if not isinstance(value, str) or f.name in _NOT_TEXT:
+                continue
+            limit = MAX_RICH if f.name in _RICH else MAX_PLAIN
+            if len(value) > limit:
+                report.warn(
+                    file_of(kind),
+                    f"{place} {f.name}",
+                    f"is {len(value):,} characters long; cut to {limit:,}",
+                )
+                changes[f.name] = value[:limit]
+        return replace(record, **changes) if changes else record
+
+    sessions = tuple(_clip_session(clip, s, report, file_of) for s in event.sessions)
+    speakers = tuple(clip(s, "speakers", f"speakers (id {s.id})") for s in event.speakers)
+    tracks = _unique_slugs(tuple(clip(t, "tracks", f"tracks (id {t.id})") for t in event.tracks))
+    rooms = _unique_slugs(
+        tuple(clip(r, "microlocations", f"rooms (id {r.id})") for r in event.rooms)
+    )
+    sponsors = _unique_sponsors(
+        tuple(clip(s, "sponsors", f"sponsors (id {s.id})") for s in event.sponsors)
+    )
+    clipped = clip(event, "event", "event")
+    return replace(
+        clipped,
+        sessions=sessions,
+        speakers=speakers,
+        tracks=tracks,
+        rooms=rooms,
+        sponsors=sponsors,
+        extra=event.extra,
+    )
+
+
+def _clip_session(
+    clip: Callable[[Any, str, str], Any],
+    session: Session,
+    report: Reporter,
+    file_of: Callable[[str], str],
+) -> Session:
+    place = f"sessions (id {session.id})"
+    length = session.end - session.start
+    if length > LONG_SESSION:
+        hours = length.total_seconds() / 3600
+        span = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
+        report.warn(file_of("sessions"), f"{place} end", f"lasts {span}; check its end time")
+    return clip(session, "sessions", place)
+
+
+def _unique(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`...: the first not taken (ignoring case); then taken."""
+    candidate, n = wanted, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{wanted}-{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _unique_slugs(items: tuple[T, ...]) -> tuple[T, ...]:
+    """Tracks or rooms with distinct slugs: filters, anchors and calendars are keyed by them."""
+    taken: set[str] = set()
+    out = []
+    for item in items:
+        slug = _unique(item.slug, taken)
+        out.append(item if slug == item.slug else replace(item, slug=slug))
+    return tuple(out)
+
+
+def _unique_sponsors(sponsors: tuple[Sponsor, ...]) -> tuple[Sponsor, ...]:
+    """Sponsors with distinct ids (their logos are keyed by id): repeats get "-2", "-3"..."""
+    taken: set[str] = set()
+    out = []
+    for sp in sponsors:
+        candidate = _unique(safe_id(sp.id), taken)
+        out.append(sp if candidate == sp.id else replace(sp, id=candidate))
+    return tuple(out)
