@@ -3,8 +3,10 @@
 Run from the project root:  python bench/run.py [--sizes 100,1000,5000] [--repeat 5] [--photos]
                                                 [--corpus FILE --timezone ZONE] [--quick] [--json]
 Every build is a fresh `python build.py SRC -o OUT --no-remote --log-format json` child process:
-wall time is measured around it, CPU time (user + sys) and peak RSS come from os.wait4 (in
-bench/_launch.py, which starts the builds), and the step times from the build's JSON log.
+wall time is measured around it, CPU time (user + sys, workers included) and peak memory come
+from bench/_launch.py, which starts the builds (peak: the larger of the biggest process's
+ru_maxrss and the sampled peak of the whole process tree's PSS), and the step times from the
+build's JSON log.
 Each repetition runs, in this order:
   cold   OUT and every cache folder deleted first;
   warm   built again over the cold build's output, caches kept, nothing changed;
@@ -47,9 +49,10 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "frab-xml" / "fosdem-2020.s
 DEFAULT_CORPUS_ZONE = "Europe/Brussels"
 PHOTO_SESSIONS = 1500  # 1,500 sessions give synth.py's pool of 1,300 speakers, so 1,300 photos
 CACHE_NAME = ".eventsite-cache"
-# The floor of a repetition is the fastest of a few writes: on this VM the same 25 MB write took
-# 0.11 s or 1.5 s back to back (sys time: the guest re-faulting memory it had handed back to the
-# host; see page_reporting in /proc/cmdline), and a floor is the least writing can cost.
+# The floor of a repetition is the fastest of a few writes: on this VM the same 3,600-file write
+# took 0.11 s or 1.5-2 s back to back, all of it sys time with no steal (likely the guest
+# re-faulting memory that free page reporting gave back to the host), and a floor is the least
+# that writing the site can cost.
 FLOOR_TRIES = 3
 MB = 1e6
 
@@ -79,7 +82,9 @@ class Build:
     wall: float
     cpu: float
     sys: float  # the kernel's share of cpu: on a VM it swells with memory and file costs
-    peak_mb: float
+    peak_mb: float  # the larger of the two below
+    rss_max_mb: float  # ru_maxrss: peak RSS of the largest single process (exact)
+    tree_pss_mb: float  # peak of the process tree's summed PSS (sampled every 50 ms)
     build_seconds: float | None  # the build's own figure, without interpreter start-up
     steps: dict[str, float]
     pages: int | None
@@ -110,7 +115,7 @@ class Launcher:
     """bench/_launch.py in a child process: starts every build and measures it (see its doc)."""
 
     def __init__(self) -> None:
-        # Started before the runner reads any site into memory; it stays small by itself too.
+        # Its builds' ru_maxrss starts from its own small peak, whatever the runner holds.
         self.proc = subprocess.Popen(
             [sys.executable, str(BENCH / "_launch.py")],
             stdin=subprocess.PIPE,
@@ -171,7 +176,10 @@ def run_build(
         wall=res["wall"],
         cpu=res["utime"] + res["stime"],
         sys=res["stime"],
-        peak_mb=res["maxrss_kib"] * 1024 / MB,  # Linux reports KiB
+        # Linux reports KiB. Forked workers count in the tree's PSS, not in ru_maxrss.
+        peak_mb=max(res["maxrss_kib"], res["tree_pss_kib"]) * 1024 / MB,
+        rss_max_mb=res["maxrss_kib"] * 1024 / MB,
+        tree_pss_mb=res["tree_pss_kib"] * 1024 / MB,
         build_seconds=build_seconds,
         steps=steps,
         pages=pages,
@@ -459,7 +467,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="repetitions per case (median)")
     parser.add_argument("--quick", action="store_true", help="one repetition per case")
     parser.add_argument("--photos", action="store_true", help="add the 1,300-photo case")
-    parser.add_argument("--photo-sessions", type=int, default=PHOTO_SESSIONS)
+    parser.add_argument(
+        "--photo-sessions",
+        type=int,
+        default=PHOTO_SESSIONS,
+        help=f"sessions of the photo case (default {PHOTO_SESSIONS}: 1,300 speakers, 1,300 photos)",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="large corpus file")
     parser.add_argument("--timezone", default=DEFAULT_CORPUS_ZONE, help="the corpus's zone")
     parser.add_argument("--no-corpus", action="store_true", help="skip the corpus case")

@@ -9,9 +9,6 @@ from datetime import date, datetime, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-# Kinds of links a session may carry; the order is the order shown on the page.
-LINK_KINDS = ("video", "slides", "audio", "signup", "recording", "attachment", "link")
-
 
 @dataclass(frozen=True)
 class Link:

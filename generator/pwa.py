@@ -8,7 +8,7 @@ from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .assets.images import Logo
+from .assets.images import Logo, initials
 from .model import Event, readable_text_color
 
 ICON_SIZES = (192, 512)
@@ -21,12 +21,6 @@ OFFLINE_IMAGE = (
     '<rect width="96" height="96" fill="#d0d4da"/><path d="M30 62l12-16 9 11 7-8 10 13z" '
     'fill="#8a929c"/></svg>\n'
 )
-
-
-def initials(name: str) -> str:
-    """Up to two initials of a name."""
-    words = [w for w in name.replace("-", " ").split() if w[:1].isalnum()]
-    return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
 def make_icon(size: int, color: str, logo: bytes | None, name: str, margin: float) -> bytes:
