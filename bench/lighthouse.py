@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 WORK = Path("/tmp/bench-lighthouse")
 CHROME = "/usr/bin/chromium"
-# Lighthouse 13 needs Node >= 22.19; 12 runs on the Node 20 that Debian's CI image has.
+# Lighthouse 13 needs Node >= 22.19; 12 runs on the Node 20 installed here.
 LIGHTHOUSE = "lighthouse@12"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -144,6 +144,7 @@ def run_lighthouse(url: str, report: Path) -> dict[str, Any]:
         "--quiet",
     ]
     env = {**os.environ, "CHROME_PATH": CHROME}
+    report.unlink(missing_ok=True)  # never read a previous run's report
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not report.is_file():
         raise RuntimeError(f"lighthouse failed on {url}: {proc.stderr.strip()[-800:]}")
