@@ -70,19 +70,33 @@
 
   /* ---- times: the event's zone, or the viewer's ---- */
   function zone() { return localTz ? VIEWER_TZ : EVENT_TZ; }
+  var formatters = {};
   function fmt(date, opts) {
-    opts.timeZone = zone();
-    return new Intl.DateTimeFormat("en-GB", opts).format(date);
+    // Building an Intl.DateTimeFormat is slow: one per zone and style, reused.
+    var key = zone() + JSON.stringify(opts);
+    if (!formatters[key]) {
+      opts.timeZone = zone();
+      formatters[key] = new Intl.DateTimeFormat("en-GB", opts);
+    }
+    return formatters[key].format(date);
   }
   function fmtTime(d) { return fmt(d, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }); }
   function fmtDay(d) { return fmt(d, { weekday: "short", day: "numeric", month: "short" }); }
   function fmtDate(d) { return fmt(d, { weekday: "long", day: "numeric", month: "long", year: "numeric" }); }
   function dayOf(d) {
     // The conference day: the date at (start - day change) in the current zone, YYYY-MM-DD.
-    return new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" })
-      .format(new Date(d.getTime() - DAY_CHANGE_MS));
+    return fmt(new Date(d.getTime() - DAY_CHANGE_MS), { year: "numeric", month: "2-digit", day: "2-digit" })
+      .split("/").reverse().join("-");
   }
+  var shownZone = EVENT_TZ; // the zone the page's times are written in now
   function renderTimes() {
+    $$("[data-tz-toggle]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(localTz));
+      b.textContent = localTz ? "Show times in the event's time zone (" + EVENT_TZ + ")"
+        : "Show times in my time zone (" + VIEWER_TZ + ")";
+    });
+    if (zone() === shownZone) return;
+    shownZone = zone();
     $$("time[data-fmt]").forEach(function (el) {
       var d = new Date(el.getAttribute("datetime"));
       if (isNaN(d)) return;
@@ -94,17 +108,15 @@
     });
     $$("[data-tz-label]").forEach(function (el) { el.textContent = "(" + zone() + ")"; });
     $$(".tz-note").forEach(function (el) { el.textContent = "All times are in " + zone() + "."; });
-    $$("[data-tz-toggle]").forEach(function (b) {
-      b.setAttribute("aria-pressed", String(localTz));
-      b.textContent = localTz ? "Show times in the event's time zone (" + EVENT_TZ + ")"
-        : "Show times in my time zone (" + VIEWER_TZ + ")";
-    });
   }
   function dateFromSlug(slug) {
     // Noon UTC on that date: formats as that date in any zone within ±11 h.
     return new Date(slug + "T12:00:00Z");
   }
+  var daysLocal = false;
   function setDays() {
+    if (localTz === daysLocal) return;
+    daysLocal = localTz;
     $$("[data-session-id]").forEach(function (el) {
       if (!el.hasAttribute("data-day0")) el.setAttribute("data-day0", el.getAttribute("data-day"));
       el.setAttribute("data-day", localTz ? dayOf(new Date(el.getAttribute("data-start")))
@@ -113,8 +125,10 @@
   }
 
   /* ---- the schedule list, regrouped by day when the viewer's zone is on ---- */
+  var grouped = false; // true while the list is regrouped by the viewer's days
   function regroup() {
-    if (!sched) return;
+    if (!sched || localTz === grouped) return;
+    grouped = localTz;
     sched.innerHTML = originalSchedule;
     if (!localTz) return;
     var cards = $$("[data-session-id]", sched);
@@ -237,7 +251,11 @@
   /* ---- filtering ---- */
   function collect() {
     items = $$("[data-session-id]:not(.session-page), [data-speaker-id]", main);
-    items.forEach(function (el) { if (!texts.has(el)) texts.set(el, norm(el.textContent)); });
+  }
+  function textOf(el) {
+    // Made on the first search only: reading every card's text costs time at page load.
+    if (!texts.has(el)) texts.set(el, norm(el.textContent));
+    return texts.get(el);
   }
   function labelFor(kind, value) {
     var a = doc.querySelector("[data-filter-" + kind + '="' + CSS.escape(value) + '"]');
@@ -261,7 +279,7 @@
           (!state.day || el.getAttribute("data-day") === state.day) &&
           (!state.starred || starred.has(el.getAttribute("data-session-id")));
       }
-      ok = ok && (!q || texts.get(el).indexOf(q) >= 0);
+      ok = ok && (!q || textOf(el).indexOf(q) >= 0);
       el.hidden = !ok;
       // Count only the view on screen (the grid holds copies of the list's sessions).
       if (!sched || (state.view === "grid") === !!el.closest(".grid-view")) { total++; if (ok) shown++; }
