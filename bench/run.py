@@ -410,15 +410,18 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
             f"| {_f(m['warm_wall'])} | {_f(m['warm_cpu'])} | {_f(m['floor'], 3)} "
             f"| {_f(m['cold_floor_ratio'], 1)} | {_f(m['image_cold'])} / {_f(m['image_warm'])} |"
         )
-    for name, res in results.items():
-        m = res.get("medians")
-        # File creation on this machine is bimodal (see FLOOR_TRIES): say when it showed.
-        if m and m["floor_all_max"] > 3 * m["floor_all_min"]:
-            lines.append(
-                f"\nNote: the write floor of {name} ranged {m['floor_all_min']:.2f}-"
-                f"{m['floor_all_max']:.2f} s over all tries: file creation was slow at times, "
-                "so its cold/floor ratio is unreliable."
-            )
+    # File creation on this machine is bimodal (see FLOOR_TRIES): say where it showed.
+    wide = [
+        f"{name} {m['floor_all_min']:.2f}-{m['floor_all_max']:.2f} s"
+        for name, res in results.items()
+        if (m := res.get("medians")) and m["floor_all_max"] > 3 * m["floor_all_min"]
+    ]
+    if wide:
+        lines += [
+            "",
+            "Write-floor tries varied more than 3x (file creation was slow at times), so these "
+            "cold/floor ratios are unreliable: " + "; ".join(wide) + ".",
+        ]
     lines += ["", *step_table(results), "", "Targets (medians):"]
     for t in targets(args):
         if t.case is None:
