@@ -178,6 +178,17 @@ def safe_id(raw: object, max_length: int = 40) -> str:
     return cleaned or "x"
 
 
+def unique_name(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`...: the first not in `taken` (ignoring case, so
+    case-insensitive file systems never merge two); it is then added to `taken`."""
+    candidate, n = wanted, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{wanted}-{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
 class PathAllocator:
     """Hands out page paths that never collide, even on case-insensitive file systems."""
 
@@ -186,12 +197,7 @@ class PathAllocator:
 
     def allocate(self, folder: str, stem: str) -> str:
         """Return "folder/stem.html", suffixed "-2", "-3"... when already taken."""
-        candidate, n = stem, 1
-        while f"{folder}/{candidate}".lower() in self._taken:
-            n += 1
-            candidate = f"{stem}-{n}"
-        self._taken.add(f"{folder}/{candidate}".lower())
-        return f"{folder}/{candidate}.html"
+        return unique_name(f"{folder}/{stem}", self._taken) + ".html"
 
 
 def conference_day(start: datetime, tz: ZoneInfo, day_change: time) -> date:

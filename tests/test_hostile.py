@@ -23,7 +23,7 @@ CSP = (
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
-SITE_SCRIPTS = {"assets/js/site.js", "assets/js/sw-register.js"}
+SITE_SCRIPTS = {"assets/js/early.js", "assets/js/site.js", "assets/js/sw-register.js"}
 URL_ATTRS = ("href", "src", "action", "formaction", "poster", "data", "background", "xlink:href")
 FORBIDDEN_TAGS = ("iframe", "object", "embed", "base", "frame", "applet", "form")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 from generator.cache import BuildCache
 from generator.errors import InputError
 from generator.fetch import FetchError, fetch_many
-from generator.model import Event, Speaker, Sponsor, safe_id
+from generator.model import Event, Speaker, Sponsor, safe_id, unique_name
 from generator.parallel import fork_map, workers_for
 
 try:
@@ -415,16 +415,6 @@ def _placeholder(name: str, files: dict[str, bytes]) -> Picture:
     return Picture(path, None, PHOTO_SIZE, PHOTO_SIZE, placeholder=True)
 
 
-def _unique(stem: str, taken: set[str]) -> str:
-    """stem, or stem-2, stem-3... when another item already has it (ignoring case)."""
-    candidate, n = stem, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{stem}-{n}"
-    taken.add(candidate.lower())
-    return candidate
-
-
 # ---- the whole event -------------------------------------------------------------------------
 
 
@@ -565,7 +555,7 @@ def _speaker_photo(
         warn(f"{who}: photo {ref} {result}; using a placeholder")
         return _placeholder(speaker.name, files)
     small, large = result
-    stem = f"{FOLDER}/speakers/{_unique(safe_id(speaker.id), taken)}"
+    stem = f"{FOLDER}/speakers/{unique_name(safe_id(speaker.id), taken)}"
     files[f"{stem}-96.jpg"] = small
     if large is not None:
         files[f"{stem}-192.jpg"] = large
@@ -583,7 +573,7 @@ def _sponsor(
     ref = sponsor.logo.strip()
     if not ref or sources.skip(ref):
         return None
-    stem = _unique(safe_id(sponsor.id), taken)
+    stem = unique_name(safe_id(sponsor.id), taken)
     result = _attempt(sources, ref, lambda data: _sponsor_logo(data, stem, files))
     if isinstance(result, _Unusable):
         who = f"sponsor '{sponsor.name}' (id {sponsor.id})"

@@ -12,7 +12,7 @@ from dataclasses import fields, replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from ..model import Event, Room, Session, Sponsor, Track, safe_id
+from ..model import Event, Room, Session, Sponsor, Track, safe_id, unique_name
 from .common import Reporter
 from .loader import RawEvent
 
@@ -93,22 +93,12 @@ def _clip_session(
     return clip(session, "sessions", place)
 
 
-def _unique(wanted: str, taken: set[str]) -> str:
-    """`wanted`, or `wanted-2`, `wanted-3`...: the first not taken (ignoring case); then taken."""
-    candidate, n = wanted, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{wanted}-{n}"
-    taken.add(candidate.lower())
-    return candidate
-
-
 def _unique_slugs(items: tuple[T, ...]) -> tuple[T, ...]:
     """Tracks or rooms with distinct slugs: filters, anchors and calendars are keyed by them."""
     taken: set[str] = set()
     out = []
     for item in items:
-        slug = _unique(item.slug, taken)
+        slug = unique_name(item.slug, taken)
         out.append(item if slug == item.slug else replace(item, slug=slug))
     return tuple(out)
 
@@ -118,6 +108,6 @@ def _unique_sponsors(sponsors: tuple[Sponsor, ...]) -> tuple[Sponsor, ...]:
     taken: set[str] = set()
     out = []
     for sp in sponsors:
-        candidate = _unique(safe_id(sp.id), taken)
+        candidate = unique_name(safe_id(sp.id), taken)
         out.append(sp if candidate == sp.id else replace(sp, id=candidate))
     return tuple(out)
