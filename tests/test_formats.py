@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import zipfile
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -474,36 +470,12 @@ def test_unknown_data_is_an_error(tmp_path: Path) -> None:
         load(path)
 
 
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
-    """A plain http server on 127.0.0.1 serving tmp_path/www."""
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "*")
-    root = tmp_path / "www"
-    root.mkdir()
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def test_url_to_a_single_schedule_file(served: tuple[str, Path]) -> None:
     url, root = served
     shutil.copy(FIXTURES / "c3voc-no-zone.schedule.json", root / "schedule.json")
     (root / "api" / "view").mkdir(parents=True)
     shutil.copy(FIXTURES / "sessionize-all.json", root / "api" / "view" / "All")
-    event, _ = load(f"{url}/schedule.json")
+    event, _ = load(f"{url}schedule.json")
     assert (event.source_format, len(event.sessions)) == ("c3voc-json", 5)
-    event, _ = load(f"{url}/api/view/All", timezone="Europe/Oslo")  # no suffix: by content
+    event, _ = load(f"{url}api/view/All", timezone="Europe/Oslo")  # no suffix: by content
     assert (event.source_format, len(event.sessions)) == ("sessionize", 3)

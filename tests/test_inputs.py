@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,23 +59,6 @@ def test_zip_slip_is_refused(tmp_path: Path, run_cli) -> None:
     assert result.code == 1
     assert "entry '../../evil.txt' points outside the archive" in result.text
     assert not (tmp_path.parent / "evil.txt").exists()
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """Serve tmp_path/www on 127.0.0.1 (a random free port)."""
-    root = tmp_path / "www"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", root
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_http_base_url(tmp_path: Path, run_cli, served: tuple[str, Path]) -> None:
