@@ -178,16 +178,11 @@ def _build(args: argparse.Namespace, log: BuildLog) -> int:
 
 
 def _check(args: argparse.Namespace, log: BuildLog) -> int:
-    from . import config, sources, validate
+    from . import config, pipeline
     from .errors import DataError
-    from .sources.common import Reporter
 
     cfg = config.load(_flags(args))
-    with log.step("Load event data"):
-        raw = sources.load(cfg)
-        report = Reporter()
-        event = sources.normalize(raw, cfg, report)
-    report.problems.extend(validate.check(event, raw.origin))
+    _, event, report = pipeline.read(cfg, log)
     for problem in report.problems:
         (log.error if problem.severity == "error" else log.warning)(str(problem))
     fatal = report.errors + (report.warnings if cfg.strict else [])

@@ -19,6 +19,7 @@ from .model import Event
 from .render import Renderer, render_all, track_class
 from .richtext import summary
 from .sources.common import Reporter
+from .sources.loader import RawEvent
 from .theme import environment, load_theme
 from .writer import Writer, check_output
 
@@ -40,12 +41,8 @@ def build(config: Config, log: BuildLog) -> BuildResult:
     """Build the site for `config`; the previous output survives any failure."""
     t0 = time.perf_counter()
     check_output(config.output, None if config.is_url else config.source, config.force)
-    with log.step("Load event data"):
-        raw = sources.load(config)
-        report = Reporter()
-        event = sources.normalize(raw, config, report)
+    raw, event, report = read(config, log)
     with log.step("Validate"):
-        report.problems.extend(validate.check(event, raw.origin))
         _report(report, log, config.strict)
         log.info(
             f"{event.name}: {len(event.sessions)} sessions, {len(event.speakers)} speakers, "
@@ -136,6 +133,16 @@ def build(config: Config, log: BuildLog) -> BuildResult:
         folder_hash=folder_hash,
         warnings=list(log.warnings),
     )
+
+
+def read(config: Config, log: BuildLog) -> tuple[RawEvent, Event, Reporter]:
+    """Read and check the event: the raw input, the model, and every problem found."""
+    with log.step("Load event data"):
+        raw = sources.load(config)
+        report = Reporter()
+        event = sources.normalize(raw, config, report)
+        report.problems.extend(validate.check(event, raw.origin))
+    return raw, event, report
 
 
 def _report(report: Reporter, log: BuildLog, strict: bool) -> None:

@@ -13,8 +13,8 @@ from .assets.images import ImageSet, Picture
 from .config import Config
 from .model import Event, Speaker, Sponsor, Track, safe_id
 from .pages import Page, nav_pages
-from .richtext import summary, to_html, to_plain
-from .schedule import Schedule, group_days
+from .richtext import summary, to_html
+from .schedule import Schedule
 
 
 def track_class(track: Track | None) -> str:
@@ -67,13 +67,11 @@ class Renderer:
             sponsor_logo=lambda sp: images.sponsor_logos.get(sp.id),
             track_class=track_class,
             rich=to_html,
-            plain=to_plain,
             summary=summary,
             fmt_time=lambda dt: dt.astimezone(tz).strftime("%H:%M"),
             fmt_date=_fmt_date,
             fmt_day=lambda d: d.strftime("%a %d %b").replace(" 0", " "),
             iso=lambda dt: dt.astimezone(tz).isoformat(timespec="minutes"),
-            group_days=lambda sessions: group_days(sessions, event),
             url=url,
             **(extra or {}),
         )
