@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -108,13 +107,3 @@ def _zone_label(event: Event) -> str:
     ref = event.start or datetime(2000, 1, 1, tzinfo=event.tz)
     offset = ref.astimezone(event.tz).strftime("%z")
     return f"{event.timezone} (UTC{offset[:3]}:{offset[3:]})"
-
-
-def render_all(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[str, str]]:
-    """(path, HTML) of every page, in order.
-
-    Rendering in forked workers was measured and did not pay: at 1,000 and 5,000 sessions the
-    build waited on writing files, and the workers' results cost 100 MB more memory.
-    """
-    for page in pages:
-        yield page.path, renderer.render(page)

@@ -158,3 +158,22 @@ def test_rich_text_rendered_in_workers_gives_the_same_site(
     assert run_cli(SAMPLE, "-o", tmp_path / "two").code == 0
     assert all_files(tmp_path / "one") == all_files(tmp_path / "two")
     assert forks and all(workers > 1 for workers in forks)  # it really ran in workers
+
+
+def test_rich_text_comes_from_the_build_cache(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import richtext
+
+    from .conftest import SAMPLE
+
+    assert run_cli(SAMPLE, "-o", tmp_path / "one").code == 0
+    assert (tmp_path / ".eventsite-cache" / "richtext.json").is_file()
+    richtext._known.clear()  # as in a new process
+    richtext.to_html.cache_clear()
+    rendered = []
+    real = richtext._render
+    monkeypatch.setattr(richtext, "_render", lambda t, top: rendered.append(t) or real(t, top))
+    assert run_cli(SAMPLE, "-o", tmp_path / "two").code == 0
+    assert rendered == []  # every text came from .eventsite-cache/richtext.json
+    assert all_files(tmp_path / "one") == all_files(tmp_path / "two")

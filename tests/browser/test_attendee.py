@@ -411,3 +411,15 @@ def test_exported_ics_escapes_and_folds_a_hostile_title(browser: object, tmp_pat
         context.close()
     finally:
         server.close()
+
+
+def test_controls_are_laid_out_before_the_main_script_runs(
+    page: Page, sample_server: SiteServer
+) -> None:
+    # site.js never arrives: the controls must still have their place from the first paint
+    # (early.js), so nothing moves when the script does run (no layout shift).
+    page.route("**/assets/js/site.js", lambda route: route.abort())
+    page.goto(sample_server.url + "schedule.html")
+    expect(page.locator("[data-controls]")).to_be_visible()
+    expect(page.locator("[data-toolbar]")).to_be_visible()
+    expect(page.locator(f"{LIST} [data-star]").first).to_be_visible()
