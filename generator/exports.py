@@ -59,20 +59,25 @@ def acronym(event: Event) -> str:
     return acr.ljust(4, "_")
 
 
-def schedule_json(event: Event, schedule: Schedule, base_url: str = "") -> bytes:
-    """schedule.json in the C3VOC format."""
-    data = schedule_data(event, schedule, base_url)
+def schedule_json(
+    event: Event, schedule: Schedule, base_url: str = "", data: dict[str, Any] | None = None
+) -> bytes:
+    """schedule.json in the C3VOC format (`data`: schedule_data() when already made)."""
+    data = data or schedule_data(event, schedule, base_url)
     doc = {
         "$schema": SCHEMA_URL,
         "generator": {"name": "eventsite", "version": __version__},
         "schedule": data,
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # Compact: apps parse it, and json's C encoder only runs without indent (5x faster).
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def schedule_xml(event: Event, schedule: Schedule, base_url: str = "") -> bytes:
+def schedule_xml(
+    event: Event, schedule: Schedule, base_url: str = "", data: dict[str, Any] | None = None
+) -> bytes:
     """schedule.xml in the frab / C3VOC format (the same content as schedule_json)."""
-    data = schedule_data(event, schedule, base_url)
+    data = data or schedule_data(event, schedule, base_url)
     conf = data["conference"]
     root = etree.Element("schedule")
     etree.SubElement(root, "generator", name="eventsite", version=__version__)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -22,6 +23,8 @@ from .schedule import Schedule
 PRODID = f"-//eventsite//eventsite {__version__}//EN"
 FOOTER = b"END:VCALENDAR\r\n"
 FOLDER = "calendar"
+_STAND_IN = datetime(1900, 1, 1, tzinfo=UTC)
+_STAND_IN_LINE = b"\r\nDTSTAMP:19000101T000000Z\r\n"  # DTSTAMP is never a VEVENT's first line
 
 # Zones that are plain UTC: their times are written with "Z" and need no VTIMEZONE.
 _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
@@ -85,17 +88,32 @@ def calendar_paths(event: Event) -> tuple[str, dict[str, str], dict[str, str]]:
 
 
 def build_calendars(
-    event: Event, schedule: Schedule, base_url: str, stamp: datetime
+    event: Event,
+    schedule: Schedule,
+    base_url: str,
+    stamp: datetime,
+    cached: Callable[[Session, Callable[[], bytes]], bytes] | None = None,
 ) -> dict[str, bytes]:
-    """Every calendar file: site-relative path -> bytes."""
+    """Every calendar file: site-relative path -> bytes.
+
+    `cached(session, make)` may return a VEVENT made earlier for an unchanged session.
+    """
     whole_path, track_paths, session_paths = calendar_paths(event)
-    stamp = _utc(stamp)
+    stamp_line = b"\r\nDTSTAMP:" + _utc(stamp).strftime("%Y%m%dT%H%M%SZ").encode() + b"\r\n"
     zone = _zone(event)
     sessions = _ordered(s for day in schedule.days for s in day.sessions)
     uids = session_uids(event, sessions)
+
+    def entry(s: Session) -> bytes:
+        # Made with a stand-in DTSTAMP, so an entry cached in one build serves the next.
+        return _serialise(_vevent(s, event, zone, uids[s.id], base_url, _STAND_IN))
+
     # Each VEVENT is serialised once; every calendar is a header, these chunks and a footer.
     chunks = {
-        s.id: _serialise(_vevent(s, event, zone, uids[s.id], base_url, stamp)) for s in sessions
+        s.id: (cached(s, partial(entry, s)) if cached else entry(s)).replace(
+            _STAND_IN_LINE, stamp_line
+        )
+        for s in sessions
     }
     vtimezone = _vtimezone(zone, _years(event, sessions, zone))
     tz_chunk = vtimezone.to_ical() if vtimezone is not None else b""
@@ -307,35 +325,22 @@ def _serialise(component: VEvent) -> bytes:
     character, and never leaving a backslash or caret escape at the end of a folded piece.
     """
     lines = component.content_lines()
-    return b"\r\n".join(_fold(line).encode("utf-8") for line in lines if line) + b"\r\n"
+    return b"\r\n".join(_fold(line) for line in lines if line) + b"\r\n"
 
 
-def _fold(line: str) -> str:
-    if line.isascii():
-        return _fold_ascii(line)
-    pieces: list[str] = []
-    start, size = 0, 0
-    for i, ch in enumerate(line):
-        code = ord(ch)
-        width = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-        if i > start and size + width >= 75:
-            cut = i - 1 if i - start > 1 and line[i - 1] in "\\^" else i
-            pieces.append(line[start:cut])
-            size = sum(len(c.encode("utf-8")) for c in line[cut:i])
-            start = cut
-        size += width
-    pieces.append(line[start:])
-    return "\r\n ".join(pieces)
-
-
-def _fold_ascii(line: str) -> str:
-    """_fold for the common case of one octet per character, by slicing."""
+def _fold(line: str) -> bytes:
+    """One content line, UTF-8 encoded and folded as icalendar's _foldline does."""
+    data = line.encode("utf-8")
+    if len(data) <= 74:
+        return data
     pieces, start = [], 0
-    while len(line) - start > 74:
+    while len(data) - start > 74:
         cut = start + 74
-        if line[cut - 1] in "\\^":
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: not a character start
             cut -= 1
-        pieces.append(line[start:cut])
+        if cut - start > 1 and data[cut - 1] in b"\\^":
+            cut -= 1  # an escape stays with the character it escapes
+        pieces.append(data[start:cut])
         start = cut
-    pieces.append(line[start:])
-    return "\r\n ".join(pieces)
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)

@@ -14,6 +14,7 @@ from .assets.images import process_images
 from .cache import BuildCache
 from .config import Config
 from .errors import DataError, EventsiteError, Problem
+from .fingerprint import Fingerprints, Reuse, digest, setup_digest
 from .log import BuildLog
 from .model import Event
 from .render import Renderer, track_class
@@ -37,8 +38,13 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def build(config: Config, log: BuildLog) -> BuildResult:
-    """Build the site for `config`; the previous output survives any failure."""
+def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildResult:
+    """Build the site for `config`; the previous output survives any failure.
+
+    Outputs whose fingerprint matches the previous build's are kept, not made again; `reuse`
+    carries that knowledge between builds in one process (the preview), else it is read from
+    the build cache.
+    """
     t0 = time.perf_counter()
     check_output(config.output, None if config.is_url else config.source, config.force)
     raw, event, report = read(config, log)
@@ -49,6 +55,9 @@ def build(config: Config, log: BuildLog) -> BuildResult:
             f"{len(event.tracks)} tracks, {len(event.rooms)} rooms, {len(event.sponsors)} sponsors"
         )
     cache = BuildCache.beside(config.output)
+    if reuse is None:
+        reuse = Reuse(cache.load("outputs"))
+    reuse.begin()
     with log.step("Rich text"):
         richtext.load_known(cache.load("richtext"))
         rendered = richtext.render_many(_rich_texts(event))
@@ -58,6 +67,7 @@ def build(config: Config, log: BuildLog) -> BuildResult:
         planned = pages_mod.plan(event, sched)
         theme = load_theme(config.theme)
         env = environment(theme)
+        setup = setup_digest(config, theme)
     writer = Writer(config.output)
     try:
         with log.step("Images"):
@@ -77,26 +87,52 @@ def build(config: Config, log: BuildLog) -> BuildResult:
             writer.write("assets/css/event.css", scss.event_css(event, images.logo, track_class))
             for site_path, src in static.collect(theme.static_dirs).items():
                 writer.write(site_path, src.read_bytes())
+        extra = {
+            "calendars": ics.calendar_paths(event),
+            "uids": ics.session_uids(event, event.sessions),
+        }
+        fps = Fingerprints(setup, event, images, extra)
         with log.step("Calendars"):
             modified = datetime.fromtimestamp(raw.modified, UTC) if raw.modified else None
             stamp = ics.build_stamp(fallback=modified)
-            calendars = ics.build_calendars(event, sched, config.base_url, stamp)
-            for path, data in calendars.items():
-                writer.write(path, data)
+            whole, by_track, by_session = extra["calendars"]
+            paths = [whole, *by_track.values(), *by_session.values()]
+            fp = digest(fps.whole(), stamp)
+            if not reuse.keep(writer, paths, fp):
+                calendars = ics.build_calendars(
+                    event,
+                    sched,
+                    config.base_url,
+                    stamp,
+                    lambda s, make: reuse.fragment("vevents", fps.session(s), make),
+                )
+                for path, data in calendars.items():
+                    writer.write(path, data)
+                reuse.made(list(calendars), fp)
         with log.step("Schedule for apps (C3VOC JSON and XML)"):
-            writer.write("schedule.json", exports.schedule_json(event, sched, config.base_url))
-            writer.write("schedule.xml", exports.schedule_xml(event, sched, config.base_url))
+            paths = ["schedule.json", "schedule.xml"]
+            if not reuse.keep(writer, paths, fps.whole()):
+                data = exports.schedule_data(event, sched, config.base_url)
+                writer.write(paths[0], exports.schedule_json(event, sched, config.base_url, data))
+                writer.write(paths[1], exports.schedule_xml(event, sched, config.base_url, data))
+                reuse.made(paths, fps.whole())
         with log.step("Pages"):
             assets = {"css": "assets/css/site.css", "event_css": "assets/css/event.css"}
-            extra = {
-                "calendars": ics.calendar_paths(event),
-                "uids": ics.session_uids(event, event.sessions),
-            }
-            renderer = Renderer(env, event, sched, images, config, assets, theme.settings, extra)
+            renderer = Renderer(
+                env, event, sched, images, config, assets, theme.settings, extra, (reuse, fps)
+            )
+            kept = 0
             # One process: rendering in forked workers was measured and did not pay (the build
             # waits on writing files) and cost 100 MB more at 5,000 sessions.
             for page in planned:
-                writer.write(page.path, renderer.render(page))
+                fp = _page_fingerprint(page, fps)
+                if reuse.keep(writer, [page.path], fp):
+                    kept += 1
+                else:
+                    writer.write(page.path, renderer.render(page))
+                    reuse.made([page.path], fp)
+            if kept:
+                log.info(f"{len(planned) - kept} pages rendered, {kept} unchanged kept as they are")
         with log.step("Web app manifest and service worker"):
             theme_color = theme.setting("theme_color", "#0b5cad")
             for path, data in pwa.icons(event, theme_color, images.logo_source).items():
@@ -126,6 +162,7 @@ def build(config: Config, log: BuildLog) -> BuildResult:
         writer.discard()
         raise
     cache.save("richtext", richtext.used_entries())
+    cache.save("outputs", reuse.finish(writer.hashes))
     return BuildResult(
         output=config.output,
         pages=len(planned),
@@ -135,6 +172,15 @@ def build(config: Config, log: BuildLog) -> BuildResult:
         folder_hash=folder_hash,
         warnings=list(log.warnings),
     )
+
+
+def _page_fingerprint(page: pages_mod.Page, fps: Fingerprints) -> str:
+    """What a page is made from: its session or speaker, or (lists, home) the whole event."""
+    if page.kind == "session":
+        return fps.session(page.context["session"])
+    if page.kind == "speaker":
+        return fps.speaker(page.context["speaker"])
+    return digest(fps.whole(), page.kind, page.path, page.title)
 
 
 def read(config: Config, log: BuildLog) -> tuple[RawEvent, Event, Reporter]:

@@ -6,11 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import __version__
 from .assets.images import ImageSet, Picture
 from .config import Config
-from .model import Event, Speaker, Sponsor, Track, safe_id
+from .fingerprint import Fingerprints, Reuse
+from .model import Event, Session, Speaker, Sponsor, Track, safe_id
 from .pages import Page, nav_pages
 from .richtext import summary, to_html
 from .schedule import Schedule
@@ -34,11 +36,14 @@ class Renderer:
         assets: dict[str, str],
         theme_settings: dict[str, Any],
         extra: dict[str, Any] | None = None,
+        fragments: tuple[Reuse, Fingerprints] | None = None,
     ) -> None:
         self.env = env
         self.event = event
         self.schedule = schedule
         self.images = images
+        self.reuse, self.fps = fragments or (Reuse(), None)
+        self._macros: dict[str, Any] = {}
         tz = event.tz
         sponsors: dict[int, list[Sponsor]] = {}
         for sp in event.sponsors:
@@ -63,6 +68,7 @@ class Renderer:
             speakers_of=lambda s: [event.speakers_by_id[i] for i in s.speaker_ids],
             sessions_of=lambda sp: [event.sessions_by_id[i] for i in sp.session_ids],
             photo=self.photo,
+            card=self.card,
             sponsor_logo=lambda sp: images.sponsor_logos.get(sp.id),
             track_class=track_class,
             rich=to_html,
@@ -78,6 +84,27 @@ class Renderer:
     def photo(self, speaker: Speaker) -> Picture:
         """The speaker's photo or placeholder."""
         return self.images.photos[speaker.id]
+
+    @jinja2.pass_context
+    def card(self, ctx: Any, session: Session, show_day: bool = False) -> Markup:
+        """The theme's session_card macro for `session`, rendered once per build and page depth.
+
+        The schedule, tracks and rooms pages show every card, speaker pages show them again:
+        rendering each once is a large part of a build of thousands of sessions.
+        """
+        root = ctx["root"]
+        fp = self.fps.session(session) if self.fps else session.id
+        return self.reuse.fragment(
+            "cards", (fp, show_day, root), lambda: self._module(root).session_card(session, show_day)
+        )
+
+    def _module(self, root: str) -> Any:
+        """The theme's macros, bound to pages at the depth `root` stands for."""
+        module = self._macros.get(root)
+        if module is None:
+            module = self.env.get_template("_macros.html").make_module({"root": root})
+            self._macros[root] = module
+        return module
 
     def render(self, page: Page) -> str:
         """Render one page to HTML."""

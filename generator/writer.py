@@ -13,8 +13,10 @@ import hashlib
 import json
 import os
 import posixpath
+import queue
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import OutputError
@@ -34,11 +36,12 @@ class Writer:
         self.parent = self.output.parent
         recover(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
-        self.previous = _trusted_manifest(self.output)
+        self.previous = _trusted_manifest(self.output)  # site path -> (sha256, size)
         self.root = Path(_mkdtemp(self.parent, f".{self.output.name}{_TMP}{os.getpid()}-"))
         self.hashes: dict[str, str] = {}  # site path -> sha256 of its bytes
         self.sizes: dict[str, int] = {}
         self.staged: set[str] = set()  # paths written into self.root
+        self._stager: _Stager | None = None
 
     def write(self, path: str, data: bytes | str) -> None:
         """Write `data` at site-relative `path` (forward slashes)."""
@@ -53,12 +56,27 @@ class Writer:
         digest = hashlib.sha256(data).hexdigest()
         self.hashes[clean] = digest
         self.sizes[clean] = len(data)
-        if self.previous.get(clean) == digest and clean != MARKER:
+        if self.previous.get(clean, ("",))[0] == digest and clean != MARKER:
             return  # the output already holds these very bytes
-        target = self.root / clean
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if self._stager is None:
+            # Started on the first write, after the build's process pools have forked.
+            self._stager = _Stager(self.root)
+        self._stager.put(clean, data)
         self.staged.add(clean)
+
+    def keep(self, path: str) -> bool:
+        """Keep the previous build's file at `path` as it is; False when there is none."""
+        entry = self.previous.get(path)
+        if entry is None or path in self.hashes or path == MARKER:
+            return False
+        self.hashes[path], self.sizes[path] = entry
+        return True
+
+    def flush(self) -> None:
+        """Wait until every file written so far is on disk; raise what writing one raised."""
+        if self._stager is not None:
+            stager, self._stager = self._stager, None
+            stager.finish()
 
     def folder_hash(self) -> str:
         """Hash of every file written so far: sorted paths and their bytes' hashes."""
@@ -71,6 +89,7 @@ class Writer:
         """Make the written files the output; the previous site survives any failure before."""
         if MARKER in self.hashes:
             raise OutputError(f"refusing to write {MARKER!r}: it is the build's own manifest")
+        self.flush()
         files = {p: [h, self.sizes[p]] for p, h in self.hashes.items()}
         manifest = json.dumps({"eventsite": 1, "files": files}, sort_keys=True).encode()
         (self.root / MARKER).write_bytes(MARKER_TEXT + manifest + b"\n")
@@ -125,7 +144,57 @@ class Writer:
 
     def discard(self) -> None:
         """Remove the temporary folder after a failed build."""
+        try:
+            self.flush()
+        except Exception:
+            pass  # the build already failed; its files are thrown away
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class _Stager(threading.Thread):
+    """Creates files in a background thread, so rendering goes on while the kernel works.
+
+    Creating a file costs 0.1 to 0.4 ms of system time on the file systems measured, as much as
+    rendering a page; the queue is bounded so pages waiting to be written never pile up.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(name="eventsite-writer", daemon=True)
+        self.root = root
+        self.queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=256)
+        self.error: BaseException | None = None
+        self.folders: set[str] = set()
+        self.start()
+
+    def put(self, path: str, data: bytes) -> None:
+        """Queue one file; a failure of an earlier one is raised here, as early as known."""
+        if self.error is not None:
+            self.finish()
+        self.queue.put((path, data))
+
+    def run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self._store(*item)
+                except BaseException as exc:  # raised in the building thread by finish()
+                    self.error = exc
+
+    def _store(self, path: str, data: bytes) -> None:
+        folder = posixpath.dirname(path)
+        if folder not in self.folders:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        with open(self.root / path, "wb") as fh:
+            fh.write(data)
+
+    def finish(self) -> None:
+        """Write what is queued, stop, and raise the first error."""
+        if self.is_alive():
+            self.queue.put(None)
+            self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _mkdtemp(parent: Path, prefix: str) -> str:
@@ -152,8 +221,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _trusted_manifest(output: Path) -> dict[str, str]:
-    """The previous build's {path: sha256}, for the files still as it wrote them.
+def _trusted_manifest(output: Path) -> dict[str, tuple[str, int]]:
+    """The previous build's {path: (sha256, size)}, for the files still as it wrote them.
 
     A file removed or resized since (edited by hand) is left out, so it is written again.
     Sizes are cheap to check, contents are not; a same-size edit by hand is not detected.
@@ -165,7 +234,7 @@ def _trusted_manifest(output: Path) -> dict[str, str]:
         for path, (digest, size) in files.items():
             try:
                 if (output / path).stat().st_size == size:
-                    trusted[path] = digest
+                    trusted[path] = (digest, size)
             except OSError:
                 continue
         return trusted

@@ -1,0 +1,150 @@
+"""Warm and incremental builds give exactly the folder a cold build of the same input gives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pipeline
+from generator.config import Config
+from generator.fingerprint import Reuse
+from generator.log import BuildLog
+
+from .conftest import SAMPLE, all_files
+
+Edit = Callable[[Path], None]
+
+
+def _change(file: str, fn: Callable[[Any], None]) -> Edit:
+    def edit(folder: Path) -> None:
+        path = folder / file
+        data = json.loads(path.read_text(encoding="utf-8"))
+        fn(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+    return edit
+
+
+def _item(items: list[dict], ident: int) -> dict:
+    return next(x for x in items if x["id"] == ident)
+
+
+def _set(file: str, ident: int, **values: Any) -> Edit:
+    return _change(file, lambda items: _item(items, ident).update(values))
+
+
+def _retitle_track(tracks: list[dict]) -> None:
+    tracks[0].update(name="Open Plumbing", color="#aa3300")
+
+
+def _move_session(sessions: list[dict]) -> None:
+    _item(sessions, 2603).update(
+        {"starts-at": "2026-06-12T16:00:00+01:00", "ends-at": "2026-06-12T16:30:00+01:00"}
+    )
+
+
+EDITS: dict[str, Edit] = {
+    "nothing": lambda folder: None,
+    "session title (and so its page path)": _set("sessions", 2602, title="Commons, revisited"),
+    "session abstract": _set("sessions", 2604, **{"long-abstract": "Now *shorter*."}),
+    "session moved to another day": _change("sessions", _move_session),
+    "session withdrawn": _set("sessions", 2605, state="withdrawn"),
+    # Not featured on the home page, so only the pages showing them change.
+    "speaker name": _set("speakers", 304, name="Renamed Person"),
+    "speaker photo removed": _set("speakers", 309, **{"photo-url": ""}),
+    "featured speaker name": _set("speakers", 301, name="Another Person"),
+    "speaker photo file replaced": lambda folder: shutil.copyfile(
+        folder / "images/speakers/ines-carvalho.jpg", folder / "images/speakers/jonas-muller.jpg"
+    ),
+    "track name and colour": _change("tracks", _retitle_track),
+    "room name": _set("microlocations", 501, name="Great Hall"),
+    "event name": _change("event", lambda ev: ev.update(name="Harbour Open Tech Reloaded")),
+}
+
+
+def _build(data: Path, out: Path, reuse: Reuse | None = None, **flags: Any) -> str:
+    config = Config(source=str(data), output=out, no_remote=True, **flags)
+    return pipeline.build(config, BuildLog(verbosity=-1), reuse).folder_hash
+
+
+def _copy_sample(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    return data
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["build cache", "preview"])
+@pytest.mark.parametrize("name", list(EDITS))
+def test_rebuild_after_an_edit_equals_a_cold_build(
+    tmp_path: Path, name: str, in_memory: bool
+) -> None:
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "warm" / "site"
+    reuse = Reuse() if in_memory else None
+    first = _build(data, site, reuse)
+    EDITS[name](data)
+    again = _build(data, site, reuse)
+    cold = _build(data, tmp_path / "cold" / "site")
+    assert again == cold
+    assert all_files(site) == all_files(tmp_path / "cold" / "site")
+    assert (again == first) == (name == "nothing")
+
+
+def test_unchanged_pages_are_kept_not_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "site"
+    _build(data, site)
+    rendered: list[str] = []
+    original = pipeline.Renderer.render
+    monkeypatch.setattr(
+        pipeline.Renderer, "render", lambda self, page: rendered.append(page.path) or original(self, page)
+    )
+    _build(data, site)
+    assert rendered == []
+    EDITS["session abstract"](data)
+    _build(data, site)
+    session_pages = [p for p in rendered if p.startswith("sessions/")]
+    speaker_pages = [p for p in rendered if p.startswith("speakers/")]
+    assert len(session_pages) == 1 and session_pages[0].startswith("sessions/2604-")
+    assert speaker_pages  # the speakers of that session show its card
+    assert "schedule.html" in rendered
+
+
+def test_a_stale_or_broken_record_costs_time_not_correctness(tmp_path: Path) -> None:
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "site"
+    _build(data, site)
+    record = tmp_path / ".eventsite-cache" / "outputs.json"
+    saved = record.read_bytes()
+    EDITS["session abstract"](data)
+    changed = _build(data, site)
+    # The record of the first build with the second build's output (a build killed between its
+    # commit and saving the record): files must be made again, not kept.
+    record.write_bytes(saved)
+    assert _build(data, site) == changed
+    record.write_text("{not json")
+    assert _build(data, site) == changed
+    assert all_files(site) == all_files(_rebuilt_cold(data, tmp_path))
+
+
+def test_a_theme_or_setting_change_is_seen(tmp_path: Path) -> None:
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "site"
+    _build(data, site)
+    again = _build(data, site, base_url="https://example.org/conf/")
+    cold = _build(data, tmp_path / "cold" / "site", base_url="https://example.org/conf/")
+    assert again == cold
+    assert _build(data, site, theme="dark") == _build(data, tmp_path / "c2" / "site", theme="dark")
+
+
+def _rebuilt_cold(data: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "fresh" / "site"
+    _build(data, out)
+    return out
