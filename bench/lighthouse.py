@@ -1,6 +1,7 @@
 """Lighthouse (mobile) scores of built sites: the home page, the schedule and the first session.
 
 Run from the project root:  python bench/lighthouse.py [--runs 1] [--checkout DIR] [--gzip]
+                            [--site NAME ...] [--page home|schedule|session ...]
 Builds FOSSASIASummit2017 and FOSDEM 2020 from ../shared/corpus with --no-remote into
 /tmp/bench-lighthouse/, serves them with Python's http.server on 127.0.0.1 and runs
 `npx lighthouse` (mobile form factor and throttling, the defaults) with
@@ -8,7 +9,7 @@ CHROME_PATH=/usr/bin/chromium on each page. Prints the four category scores per 
 against the targets (performance >= 95, accessibility 100, best practices 100, SEO >= 95) and,
 for every category under target, the audits that cost it points. Reports are kept in
 /tmp/bench-lighthouse/reports/. Lighthouse is installed into ./node_modules (gitignored) when
-missing.
+missing. --site and --page measure only some of the six pages (quicker while iterating).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ SITES = {
         ["--timezone", "Europe/Brussels"],
     ),
 }
+
+PAGES = ("home", "schedule", "session")
 
 
 def ensure_lighthouse() -> None:
@@ -245,7 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--base-url", action="store_true", help="build with the server's address as --base-url"
     )
+    parser.add_argument(
+        "--site", action="append", choices=list(SITES), help="only this site (repeatable)"
+    )
+    parser.add_argument(
+        "--page", action="append", choices=list(PAGES), help="only this page (repeatable)"
+    )
     args = parser.parse_args(argv)
+    sites = args.site or list(SITES)
+    kinds = args.page or list(PAGES)
     ensure_lighthouse()
     (WORK / "reports").mkdir(parents=True, exist_ok=True)
     (WORK / "sites").mkdir(parents=True, exist_ok=True)
@@ -253,10 +264,12 @@ def main(argv: list[str] | None = None) -> int:
     origin = f"http://127.0.0.1:{server.server_address[1]}/"
     rows = []
     try:
-        for name in SITES:
+        for name in sites:
             base_url = f"{origin}{name}/" if args.base_url else None
             site = build_site(name, args.checkout.resolve(), base_url)
-            for page in ("index.html", "schedule.html", first_session(site)):
+            pages = {"home": "index.html", "schedule": "schedule.html"}
+            pages["session"] = first_session(site)
+            for page in (pages[kind] for kind in PAGES if kind in kinds):
                 median, misses = measure_page(name, origin, page, args.runs)
                 rows.append((name, page, median, misses))
     finally:

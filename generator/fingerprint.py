@@ -11,10 +11,13 @@ covers all of it. Model objects are frozen dataclasses, so their repr() holds ev
 from __future__ import annotations
 
 import hashlib
-from dataclasses import fields, replace
 from collections.abc import Callable
+from dataclasses import fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from . import __version__
 from .assets.images import ImageSet
@@ -58,9 +61,7 @@ def setup_digest(config: Config, theme: Theme) -> str:
 class Fingerprints:
     """Fingerprints of one build's pages and files, each computed once."""
 
-    def __init__(
-        self, setup: str, event: Event, images: ImageSet, extra: dict[str, Any]
-    ) -> None:
+    def __init__(self, setup: str, event: Event, images: ImageSet, extra: dict[str, Any]) -> None:
         self.event = event
         self.photos = images.photos
         self.uids: dict[str, str] = extra["uids"]
@@ -114,9 +115,14 @@ class Reuse:
     not used by the last successful build are dropped.
     """
 
-    def __init__(self, record: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, record: dict[str, list[str]] | None = None, pin_stamp: bool = False) -> None:
         self.record = record or {}
         self.written: dict[str, str] = {}  # this build: site path -> fingerprint
+        # The preview keeps its first build's calendar DTSTAMP: else every save, by changing the
+        # data's modification time, would rewrite every calendar file.
+        self.pin_stamp = pin_stamp
+        self.stamp: datetime | None = None
+        self.environments: dict[str, jinja2.Environment] = {}  # setup digest -> environment
         self._before: dict[str, dict] = {}
         self._now: dict[str, dict] = {}
 

@@ -66,8 +66,10 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
         sched = schedule.group(event)
         planned = pages_mod.plan(event, sched)
         theme = load_theme(config.theme)
-        env = environment(theme)
         setup = setup_digest(config, theme)
+        # Compiled templates are kept between the preview's builds while the theme is unchanged.
+        env = reuse.environments.get(setup) or environment(theme)
+        reuse.environments = {setup: env}
     writer = Writer(config.output)
     try:
         with log.step("Images"):
@@ -94,7 +96,9 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
         fps = Fingerprints(setup, event, images, extra)
         with log.step("Calendars"):
             modified = datetime.fromtimestamp(raw.modified, UTC) if raw.modified else None
-            stamp = ics.build_stamp(fallback=modified)
+            stamp = reuse.stamp or ics.build_stamp(fallback=modified)
+            if reuse.pin_stamp:
+                reuse.stamp = stamp
             whole, by_track, by_session = extra["calendars"]
             paths = [whole, *by_track.values(), *by_session.values()]
             fp = digest(fps.whole(), stamp)

@@ -95,7 +95,9 @@ class Renderer:
         root = ctx["root"]
         fp = self.fps.session(session) if self.fps else session.id
         return self.reuse.fragment(
-            "cards", (fp, show_day, root), lambda: self._module(root).session_card(session, show_day)
+            "cards",
+            (fp, show_day, root),
+            lambda: self._module(root).session_card(session, show_day),
         )
 
     def _module(self, root: str) -> Any:

@@ -313,6 +313,11 @@ class Preview:
         self.reloads = 0  # reload messages sent
         self.connected = 0  # browsers that ever connected for live reload
         self.build_seconds: list[float] = []
+        from .fingerprint import Reuse  # not at the top: `--help` should not load the builder
+
+        self.reuse = Reuse(
+            pin_stamp=True
+        )  # what the last build made, so a rebuild redoes only what changed
         self._clients: set[_ReloadSocket] = set()
         self._cond = threading.Condition()
         self._pending: list[str] = []
@@ -503,7 +508,8 @@ class Preview:
         if batch:
             shown = ", ".join(batch[:5]) + (f" and {len(batch) - 5} more" if len(batch) > 5 else "")
             self.log.info(f"Changed: {shown}; rebuilding")
-        out = self.tmp / f"site-{self.builds + 1}"
+        # One folder, rebuilt in place: the writer replaces only changed files, atomically.
+        out = self.tmp / "site"
         # Step lines are noise on every save; errors and warnings still show.
         blog = _RecordingLog(self.log.fmt, 1 if self.log.verbosity > 0 else -1, self.log.stream)
         t0 = time.perf_counter()
@@ -512,7 +518,7 @@ class Preview:
             cfg = config_mod.load(self.flags)
             # The preview's own address as base URL: the 404 page's absolute links stay here.
             preview = replace(cfg, output=out, base_url=self.url, register_sw=False, force=False)
-            result = pipeline.build(preview, blog)
+            result = pipeline.build(preview, blog, self.reuse)
         except EventsiteError as exc:
             if not getattr(exc, "logged", False):
                 blog.error(exc.message, exc.details)
@@ -531,8 +537,6 @@ class Preview:
             self.log.info("The preview shows this error until the next successful build")
         else:
             self.served = Served(out, (), result.folder_hash)
-            if old.root is not None:
-                shutil.rmtree(old.root, ignore_errors=True)
             with_warnings = f" with {len(blog.warnings)} warnings" if blog.warnings else ""
             self.build_seconds.append(time.perf_counter() - t0)
             self.log.success(f"Built in {self.build_seconds[-1]:.2f} s{with_warnings}")

@@ -9,6 +9,7 @@ A journal left by a killed build is rolled back on the next run, so the previous
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -144,10 +145,8 @@ class Writer:
 
     def discard(self) -> None:
         """Remove the temporary folder after a failed build."""
-        try:
+        with contextlib.suppress(Exception):  # the build already failed; its files go
             self.flush()
-        except Exception:
-            pass  # the build already failed; its files are thrown away
         shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -363,16 +363,40 @@ def test_concatenation_equals_a_full_to_ical() -> None:
 
 def test_each_vevent_is_serialised_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = ics._serialise
+    original = ics._vevent
 
-    def counting(component):
-        calls.append(component)
-        return original(component)
+    def counting(*args):
+        calls.append(args)
+        return original(*args)
 
-    monkeypatch.setattr(ics, "_serialise", counting)
+    monkeypatch.setattr(ics, "_vevent", counting)
     event = make_event()
     build(event)
     assert len(calls) == len(event.sessions)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("openevent", "FOSSASIASummit2017", ""),
+        ("openevent", "FOSSASIASummit2018", ""),
+        ("c3voc", "39c3-himmel.schedule.json", ""),
+        ("c3voc", "cccamp2019.schedule.json", "UTC"),
+        ("frab-xml", "fosdem-2020.schedule.xml", "Europe/Brussels"),
+    ],
+    ids=lambda w: w[1],
+)
+def test_corpus_calendars_are_what_icalendar_writes(where: tuple[str, str, str]) -> None:
+    # Our VEVENTs are written directly, not through icalendar objects: icalendar must read
+    # every real calendar back and write the very same bytes (order, escaping, folding).
+    folder, name, zone = where
+    cfg = load({"source": str(corpus_path(folder, name)), "timezone": zone})
+    event = sources.normalize(sources.load(cfg), cfg, Reporter())
+    files = ics.build_calendars(event, schedule.group(event), "https://example.org/", at(1, 9))
+    whole = files[ics.calendar_paths(event)[0]]
+    parsed = Calendar.from_ical(whole)
+    assert len(parsed.walk("VEVENT")) == len(event.sessions)
+    assert parsed.to_ical() == whole
 
 
 def _corpus_event(name: str) -> Event:

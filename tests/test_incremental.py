@@ -104,7 +104,9 @@ def test_unchanged_pages_are_kept_not_rendered(
     rendered: list[str] = []
     original = pipeline.Renderer.render
     monkeypatch.setattr(
-        pipeline.Renderer, "render", lambda self, page: rendered.append(page.path) or original(self, page)
+        pipeline.Renderer,
+        "render",
+        lambda self, page: rendered.append(page.path) or original(self, page),
     )
     _build(data, site)
     assert rendered == []
