@@ -10,6 +10,7 @@ covers all of it. Model objects are frozen dataclasses, so their repr() holds ev
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import fields, replace
@@ -45,13 +46,19 @@ def files_digest(folders: list[Path], pattern: str = "*") -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def _code_digest() -> str:
+    """The generator's own code: read once per process (a running process keeps its code)."""
+    return files_digest([_CODE], "*.py")
+
+
 def setup_digest(config: Config, theme: Theme) -> str:
     """What every output depends on besides the data: code, theme files and settings."""
     # Where the site is written and how strictly warnings are taken change no byte of it.
     settings = replace(config, output=Path("."), force=False, strict=False)
     return digest(
         __version__,
-        files_digest([_CODE], "*.py"),
+        _code_digest(),
         files_digest(list(theme.chain)),
         settings,
         theme.settings,
