@@ -77,11 +77,15 @@ def text(value: Any) -> str:
 def web_url(value: Any) -> str:
     """An http(s) URL, or "" for anything else (javascript:, data:, relative junk...)."""
     url = text(value)
-    if re.match(r"^https?://[^\s/$.?#][^\s\"'<>`]*$", url, re.IGNORECASE):
+    if _WEB_URL.match(url):
         return url
-    if re.match(r"^www\.[^\s\"'<>`]+$", url, re.IGNORECASE):
+    if _WWW.match(url):
         return "https://" + url
     return ""
+
+
+_WEB_URL = re.compile(r"^https?://[^\s/$.?#][^\s\"'<>`]*$", re.IGNORECASE)
+_WWW = re.compile(r"^www\.[^\s\"'<>`]+$", re.IGNORECASE)
 
 
 def pick_track_color(index: int) -> str:

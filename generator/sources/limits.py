@@ -7,6 +7,7 @@ title repeated on every page), and says so with the place of each cut.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import timedelta
@@ -32,6 +33,13 @@ _NOT_TEXT = {
 }  # fmt: skip
 
 
+@functools.cache
+def _limits(cls: type) -> tuple[tuple[str, int], ...]:
+    """(field, length limit) for every text field of a model class."""
+    names = [f.name for f in fields(cls) if f.name not in _NOT_TEXT]
+    return tuple((n, MAX_RICH if n in _RICH else MAX_PLAIN) for n in names)
+
+
 def enforce(event: Event, raw: RawEvent, report: Reporter) -> Event:
     """The event with over-long texts cut and problems reported; everything else unchanged."""
 
@@ -43,18 +51,15 @@ def enforce(event: Event, raw: RawEvent, report: Reporter) -> Event:
 
     def clip(record: Any, kind: str, place: str) -> Any:
         changes = {}
-        for f in fields(record):
-            value = getattr(record, f.name)
-            if not isinstance(value, str) or f.name in _NOT_TEXT:
-                continue
-            limit = MAX_RICH if f.name in _RICH else MAX_PLAIN
-            if len(value) > limit:
+        for name, limit in _limits(type(record)):
+            value = getattr(record, name)
+            if isinstance(value, str) and len(value) > limit:
                 report.warn(
                     file_of(kind),
-                    f"{place} {f.name}",
+                    f"{place} {name}",
                     f"is {len(value):,} characters long; cut to {limit:,}",
                 )
-                changes[f.name] = value[:limit]
+                changes[name] = value[:limit]
         return replace(record, **changes) if changes else record
 
     sessions = tuple(_clip_session(clip, s, report, file_of) for s in event.sessions)

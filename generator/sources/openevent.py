@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -59,10 +60,17 @@ def get(obj: Any, key: str, default: Any = None) -> Any:
     """Read `key` from an Open Event object in any of its spellings."""
     if not isinstance(obj, dict):
         return default
-    for k in (key, key.replace("-", "_"), *_ALIASES.get(key, ())):
-        if k in obj and obj[k] is not None:
-            return obj[k]
+    for k in _spellings(key):
+        value = obj.get(k)
+        if value is not None:
+            return value
     return default
+
+
+@functools.cache
+def _spellings(key: str) -> tuple[str, ...]:
+    # Called for every field of every record: worked out once per key.
+    return tuple(dict.fromkeys((key, key.replace("-", "_"), *_ALIASES.get(key, ()))))
 
 
 def detect(raw: RawEvent) -> bool:
