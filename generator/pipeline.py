@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from .errors import DataError, EventsiteError, Problem
 from .fingerprint import Fingerprints, Reuse, digest, setup_digest
 from .log import BuildLog
 from .model import Event
+from .parallel import forked, workers_for
 from .render import Renderer, track_class
 from .richtext import summary
 from .sources.common import Reporter
@@ -94,49 +97,46 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             "uids": ics.session_uids(event, event.sessions),
         }
         fps = Fingerprints(setup, event, images, extra)
-        with log.step("Calendars"):
-            modified = datetime.fromtimestamp(raw.modified, UTC) if raw.modified else None
-            stamp = reuse.stamp or ics.build_stamp(fallback=modified)
-            if reuse.pin_stamp:
-                reuse.stamp = stamp
-            whole, by_track, by_session = extra["calendars"]
-            paths = [whole, *by_track.values(), *by_session.values()]
-            fp = digest(fps.whole(), stamp)
-            if not reuse.keep(writer, paths, fp):
-                calendars = ics.build_calendars(
-                    event,
-                    sched,
-                    config.base_url,
-                    stamp,
-                    lambda s, make: reuse.fragment("vevents", fps.session(s), make),
-                )
-                for path, data in calendars.items():
-                    writer.write(path, data)
-                reuse.made(list(calendars), fp)
-        with log.step("Schedule for apps (C3VOC JSON and XML)"):
-            paths = ["schedule.json", "schedule.xml"]
-            if not reuse.keep(writer, paths, fps.whole()):
-                data = exports.schedule_data(event, sched, config.base_url)
-                writer.write(paths[0], exports.schedule_json(event, sched, config.base_url, data))
-                writer.write(paths[1], exports.schedule_xml(event, sched, config.base_url, data))
-                reuse.made(paths, fps.whole())
-        with log.step("Pages"):
-            assets = {"css": "assets/css/site.css", "event_css": "assets/css/event.css"}
-            renderer = Renderer(
-                env, event, sched, images, config, assets, theme.settings, extra, (reuse, fps)
-            )
-            kept = 0
-            # One process: rendering in forked workers was measured and did not pay (the build
-            # waits on writing files) and cost 100 MB more at 5,000 sessions.
-            for page in planned:
-                fp = _page_fingerprint(page, fps)
-                if reuse.keep(writer, [page.path], fp):
-                    kept += 1
-                else:
-                    writer.write(page.path, renderer.render(page))
-                    reuse.made([page.path], fp)
-            if kept:
-                log.info(f"{len(planned) - kept} pages rendered, {kept} unchanged kept as they are")
+        assets = {"css": "assets/css/site.css", "event_css": "assets/css/event.css"}
+        renderer = Renderer(
+            env, event, sched, images, config, assets, theme.settings, extra, (reuse, fps)
+        )
+        pages = _Pages(renderer, writer, reuse, fps)
+        speaker_pages = [p for p in planned if p.kind == "speaker"]
+        with pages.elsewhere(speaker_pages) as wait_for_speaker_pages:
+            with log.step("Calendars"):
+                modified = datetime.fromtimestamp(raw.modified, UTC) if raw.modified else None
+                stamp = reuse.stamp or ics.build_stamp(fallback=modified)
+                if reuse.pin_stamp:
+                    reuse.stamp = stamp
+                whole, by_track, by_session = extra["calendars"]
+                paths = [whole, *by_track.values(), *by_session.values()]
+                fp = digest(fps.whole(), stamp)
+                if not reuse.keep(writer, paths, fp):
+                    calendars = ics.build_calendars(
+                        event,
+                        sched,
+                        config.base_url,
+                        stamp,
+                        lambda s, make: reuse.fragment("vevents", fps.session(s), make),
+                    )
+                    for path, data in calendars.items():
+                        writer.write(path, data)
+                    reuse.made(list(calendars), fp)
+            with log.step("Schedule for apps (C3VOC JSON and XML)"):
+                paths = ["schedule.json", "schedule.xml"]
+                if not reuse.keep(writer, paths, fps.whole()):
+                    data = exports.schedule_data(event, sched, config.base_url)
+                    url = config.base_url
+                    writer.write(paths[0], exports.schedule_json(event, sched, url, data))
+                    writer.write(paths[1], exports.schedule_xml(event, sched, url, data))
+                    reuse.made(paths, fps.whole())
+            with log.step("Pages"):
+                pages.make(p for p in planned if p.kind != "speaker")
+                wait_for_speaker_pages()
+                if pages.kept:
+                    made = len(planned) - pages.kept
+                    log.info(f"{made} pages rendered, {pages.kept} unchanged kept as they are")
         with log.step("Web app manifest and service worker"):
             theme_color = theme.setting("theme_color", "#0b5cad")
             for path, data in pwa.icons(event, theme_color, images.logo_source).items():
@@ -176,6 +176,58 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
         folder_hash=folder_hash,
         warnings=list(log.warnings),
     )
+
+
+class _Pages:
+    """Renders pages (unless kept by fingerprint), here or in a forked second process."""
+
+    # A second process pays from a few hundred pages on (measured: it costs ~30 ms to start).
+    FORK_AT = 300
+
+    def __init__(self, renderer: Renderer, writer: Writer, reuse: Reuse, fps: Fingerprints):
+        self.renderer, self.writer, self.reuse, self.fps = renderer, writer, reuse, fps
+        self.kept = 0
+
+    def make(self, pages: Iterable[pages_mod.Page]) -> None:
+        """Write each page, or keep the previous build's copy when nothing it shows changed."""
+        for page in pages:
+            fp = _page_fingerprint(page, self.fps)
+            if self.reuse.keep(self.writer, [page.path], fp):
+                self.kept += 1
+            else:
+                self.writer.write(page.path, self.renderer.render(page))
+                self.reuse.made([page.path], fp)
+
+    @contextlib.contextmanager
+    def elsewhere(self, pages: list[pages_mod.Page]) -> Iterator[Callable[[], None]]:
+        """Make `pages` in a second process while this one goes on; yields the wait for them.
+
+        The child writes its files into the build's folder itself and sends back only their
+        hashes, so the pages are never copied between processes. Where forking is not safe or
+        does not pay (the preview, small events, one core) nothing forks and the wait makes the
+        pages here.
+        """
+        self.writer.flush()  # no writer thread may be running when we fork
+        if workers_for(len(pages), self.FORK_AT) < 2:
+            yield lambda: self.make(pages)
+            return
+        paths = [p.path for p in pages]
+
+        def child() -> tuple[list, dict[str, str], int]:
+            self.make(pages)
+            self.writer.flush()
+            written = {p: self.reuse.written[p] for p in paths if p in self.reuse.written}
+            return self.writer.entries(paths), written, self.kept
+
+        with forked(child) as result:
+
+            def wait() -> None:
+                entries, written, kept = result()
+                self.writer.adopt(entries)
+                self.reuse.written.update(written)
+                self.kept += kept
+
+            yield wait
 
 
 def _page_fingerprint(page: pages_mod.Page, fps: Fingerprints) -> str:

@@ -88,8 +88,14 @@ def _render_pair(pair: tuple[str, int]) -> str:
 
 
 def render_many(items: Iterable[tuple[str, int]]) -> int:
-    """Render every (text, top) not known yet, on all cores when there are many; the count."""
-    missing = sorted({(t, top) for t, top in items if t and cache_key(t, top) not in _known})
+    """Render every (text, top) not known yet, on all cores when there are many; the count.
+
+    All of them count as used, so they stay in the build cache even when no page is rendered
+    (a rebuild that keeps every page).
+    """
+    keys = {(t, top): cache_key(t, top) for t, top in items if t}
+    _used.update(keys.values())
+    missing = sorted(pair for pair, key in keys.items() if key not in _known)
     workers = workers_for(len(missing), POOL_THRESHOLD)
     if workers > 1:
         results = list(fork_map(_render_pair, missing, workers, chunksize=32))

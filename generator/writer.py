@@ -18,6 +18,7 @@ import queue
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
@@ -72,6 +73,19 @@ class Writer:
             return False
         self.hashes[path], self.sizes[path] = entry
         return True
+
+    def entries(self, paths: Iterable[str]) -> list[tuple[str, str, int, bool]]:
+        """(path, sha256, size, staged) of files written or kept: to hand to another Writer."""
+        return [(p, self.hashes[p], self.sizes[p], p in self.staged) for p in paths]
+
+    def adopt(self, entries: list[tuple[str, str, int, bool]]) -> None:
+        """Take over files another process wrote into this build's folder (see entries())."""
+        for path, digest, size, staged in entries:
+            if path in self.hashes:
+                raise OutputError(f"refusing to write {path!r}: written twice")
+            self.hashes[path], self.sizes[path] = digest, size
+            if staged:
+                self.staged.add(path)
 
     def flush(self) -> None:
         """Wait until every file written so far is on disk; raise what writing one raised."""

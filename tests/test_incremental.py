@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections.abc import Callable
@@ -153,3 +154,35 @@ def _rebuilt_cold(data: Path, tmp_path: Path) -> Path:
     out = tmp_path / "fresh" / "site"
     _build(data, out)
     return out
+
+
+def test_a_build_that_keeps_every_page_keeps_the_rich_text_cache(tmp_path: Path) -> None:
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "site"
+    _build(data, site)
+    _build(data, site)  # renders no page, so no rich text is used by a template
+    EDITS["session abstract"](data)
+    stream = io.StringIO()
+    config = Config(source=str(data), output=site, no_remote=True)
+    pipeline.build(config, BuildLog(fmt="json", stream=stream))
+    infos = [json.loads(line)["smallMessage"] for line in stream.getvalue().splitlines()]
+    assert "1 texts rendered, the rest from the build cache" in infos
+
+
+def test_pages_made_in_a_second_process_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import parallel
+
+    data = _copy_sample(tmp_path)
+    here = _build(data, tmp_path / "one" / "site")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # test servers' threads
+    monkeypatch.setattr(pipeline._Pages, "FORK_AT", 1)
+    forks = []
+    real = pipeline.forked
+    monkeypatch.setattr(pipeline, "forked", lambda fn: forks.append(fn) or real(fn))
+    site = tmp_path / "two" / "site"
+    assert _build(data, site) == here
+    assert forks and all_files(site) == all_files(tmp_path / "one" / "site")
+    # A rebuild that keeps every page, in both processes, is the same folder too.
+    assert _build(data, site) == here
