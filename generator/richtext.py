@@ -107,8 +107,9 @@ def render_many(items: Iterable[tuple[str, int]]) -> int:
 
 
 def load_known(entries: dict[str, str]) -> None:
-    """Texts rendered by an earlier build (from the build cache)."""
+    """Start a build: texts rendered by an earlier one (from the build cache), none used yet."""
     _known.update(entries)
+    _used.clear()
 
 
 def used_entries() -> dict[str, str]:

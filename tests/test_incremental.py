@@ -156,12 +156,17 @@ def _rebuilt_cold(data: Path, tmp_path: Path) -> Path:
     return out
 
 
-def test_a_build_that_keeps_every_page_keeps_the_rich_text_cache(tmp_path: Path) -> None:
+def test_a_build_that_keeps_every_page_keeps_the_rich_text_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import richtext
+
     data = _copy_sample(tmp_path)
     site = tmp_path / "site"
     _build(data, site)
-    _build(data, site)  # renders no page, so no rich text is used by a template
-    EDITS["session abstract"](data)
+    _build(data, site)  # renders no page, so no template asks for any rich text
+    _set("sessions", 2604, **{"long-abstract": f"Text *only* {tmp_path.name} has."})(data)
+    monkeypatch.setattr(richtext, "_known", {})  # as in a new process: only the build cache
     stream = io.StringIO()
     config = Config(source=str(data), output=site, no_remote=True)
     pipeline.build(config, BuildLog(fmt="json", stream=stream))
