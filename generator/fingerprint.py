@@ -116,18 +116,19 @@ class Reuse:
 
     `record` maps each site path to [fingerprint, sha256 of the bytes written]; a file is kept
     only when both still match, so a record that outlived its output (a build killed between
-    commit and saving the record) costs a re-render, never a wrong page. The preview keeps one
-    Reuse across rebuilds; a command-line build reads the record from the build cache. Cached
-    fragments are keyed by fingerprints, so they are right whichever build made them; those
-    not used by the last successful build are dropped.
+    commit and saving the record) costs a re-render, never a wrong page. A command-line build
+    reads the record from the build cache; the preview keeps one `live` Reuse across rebuilds,
+    with the fragments (session cards, calendar entries) of the last build. Fragments are keyed
+    by fingerprints, so they are right whichever build made them; those not used by the last
+    successful build are dropped.
     """
 
-    def __init__(self, record: dict[str, list[str]] | None = None, pin_stamp: bool = False) -> None:
+    def __init__(self, record: dict[str, list[str]] | None = None, live: bool = False) -> None:
         self.record = record or {}
         self.written: dict[str, str] = {}  # this build: site path -> fingerprint
+        self.live = live
         # The preview keeps its first build's calendar DTSTAMP: else every save, by changing the
         # data's modification time, would rewrite every calendar file.
-        self.pin_stamp = pin_stamp
         self.stamp: datetime | None = None
         self.environments: dict[str, jinja2.Environment] = {}  # setup digest -> environment
         self._before: dict[str, dict] = {}
@@ -168,5 +169,5 @@ class Reuse:
         """After a commit: the record of this build, for the next one."""
         self.record = {p: [fp, hashes[p]] for p, fp in self.written.items() if p in hashes}
         self.written = {}
-        self._before, self._now = self._now, {}
+        self._before, self._now = (self._now, {}) if self.live else ({}, {})
         return self.record

@@ -315,9 +315,8 @@ class Preview:
         self.build_seconds: list[float] = []
         from .fingerprint import Reuse  # not at the top: `--help` should not load the builder
 
-        self.reuse = Reuse(
-            pin_stamp=True
-        )  # what the last build made, so a rebuild redoes only what changed
+        # What the last build made, so that a rebuild redoes only what the change touches.
+        self.reuse = Reuse(live=True)
         self._clients: set[_ReloadSocket] = set()
         self._cond = threading.Condition()
         self._pending: list[str] = []

@@ -82,11 +82,14 @@ def _copy_sample(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("in_memory", [False, True], ids=["build cache", "preview"])
 @pytest.mark.parametrize("name", list(EDITS))
 def test_rebuild_after_an_edit_equals_a_cold_build(
-    tmp_path: Path, name: str, in_memory: bool
+    tmp_path: Path, name: str, in_memory: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if in_memory:
+        # The preview keeps its first DTSTAMP while a cold build takes the data's time: fix both.
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
     data = _copy_sample(tmp_path)
     site = tmp_path / "warm" / "site"
-    reuse = Reuse() if in_memory else None
+    reuse = Reuse(live=True) if in_memory else None
     first = _build(data, site, reuse)
     before = all_files(site)
     EDITS[name](data)
@@ -191,3 +194,27 @@ def test_pages_made_in_a_second_process_are_the_same(
     assert forks and all_files(site) == all_files(tmp_path / "one" / "site")
     # A rebuild that keeps every page, in both processes, is the same folder too.
     assert _build(data, site) == here
+
+
+def test_the_preview_rewrites_only_the_files_an_edit_touches(tmp_path: Path) -> None:
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "site"
+    reuse = Reuse(live=True)
+    _build(data, site, reuse)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    EDITS["session abstract"](data)  # also changes the data's modification time
+    _build(data, site, reuse)
+    rewritten = sorted(
+        p.relative_to(site).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t
+    )
+    edited = [p for p in rewritten if "2604" in p]
+    assert edited == [
+        "calendar/sessions/2604-design-tokens-without-the-design-system-tax.ics",
+        "sessions/2604-design-tokens-without-the-design-system-tax.html",
+    ]
+    # No other session's page or calendar: the DTSTAMP stays the first build's.
+    assert not [
+        p
+        for p in rewritten
+        if p.startswith(("sessions/", "calendar/sessions/")) and "2604" not in p
+    ]
