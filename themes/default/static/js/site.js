@@ -19,9 +19,19 @@
   var KEY = "eventsite:" + EVENT + ":" + ROOT.pathname + ":";
   var main = doc.getElementById("main");
   var sched = doc.querySelector("[data-schedule]");
-  var originalSchedule = sched ? sched.innerHTML : "";
+  // The schedule as the server grouped it, kept on the first regrouping only: serialising a
+  // long schedule costs a long task, which most page loads never need.
+  var originalSchedule = null;
 
   function $$(sel, el) { return Array.prototype.slice.call((el || doc).querySelectorAll(sel)); }
+  // Writing an attribute, even its own value, makes the browser recheck styles: a schedule has
+  // hundreds of cards, so write only what changes.
+  function setAttr(el, name, value) {
+    if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+  }
+  function setHidden(el, hide) {
+    if (el.hidden !== hide) el.hidden = hide;
+  }
   function load(name, fallback) {
     try { var v = localStorage.getItem(KEY + name); return v === null ? fallback : JSON.parse(v); }
     catch (e) { return fallback; }
@@ -129,7 +139,13 @@
   function regroup() {
     if (!sched || localTz === grouped) return;
     grouped = localTz;
-    sched.innerHTML = originalSchedule;
+    // Still in the server's grouping and the event's zone here (times are rewritten after).
+    if (originalSchedule === null) {
+      $$(".highlight", sched).forEach(function (el) { el.classList.remove("highlight"); el.removeAttribute("tabindex"); });
+      originalSchedule = sched.innerHTML;
+    } else {
+      sched.innerHTML = originalSchedule;
+    }
     if (!localTz) return;
     var cards = $$("[data-session-id]", sched);
     var days = new Map();
@@ -178,7 +194,7 @@
   var ROW_MS = 5 * 60000;
   function roomOrder() {
     return $$("[data-filter-room]").map(function (a) {
-      return [a.getAttribute("data-filter-room"), a.textContent.trim()];
+      return [a.getAttribute("data-filter-room"), shownText(a)];
     });
   }
   function buildGrid() {
@@ -259,7 +275,15 @@
   }
   function labelFor(kind, value) {
     var a = doc.querySelector("[data-filter-" + kind + '="' + CSS.escape(value) + '"]');
-    return a ? a.textContent.trim() : value;
+    return a ? shownText(a) : value;
+  }
+  function shownText(el) {
+    // A filter link's name as shown: without its words for screen readers only (" track").
+    var t = "";
+    el.childNodes.forEach(function (n) {
+      if (!(n.classList && n.classList.contains("visually-hidden"))) t += n.textContent;
+    });
+    return t.trim();
   }
   function apply() {
     if (sched) {
@@ -280,12 +304,12 @@
           (!state.starred || starred.has(el.getAttribute("data-session-id")));
       }
       ok = ok && (!q || textOf(el).indexOf(q) >= 0);
-      el.hidden = !ok;
+      setHidden(el, !ok);
       // Count only the view on screen (the grid holds copies of the list's sessions).
       if (!sched || (state.view === "grid") === !!el.closest(".grid-view")) { total++; if (ok) shown++; }
     });
     $$(".slot, .day, .grid-day, .track-section, .room-section", main).forEach(function (c) {
-      c.hidden = !c.querySelector("[data-session-id]:not([hidden])");
+      setHidden(c, !c.querySelector("[data-session-id]:not([hidden])"));
     });
     var none = doc.querySelector("[data-no-results]");
     if (none) none.hidden = shown > 0 || total === 0;
@@ -338,7 +362,7 @@
   /* ---- bookmarks ---- */
   function renderStars() {
     $$("[data-star]").forEach(function (b) {
-      b.setAttribute("aria-pressed", String(starred.has(b.getAttribute("data-star"))));
+      setAttr(b, "aria-pressed", String(starred.has(b.getAttribute("data-star"))));
     });
     $$("[data-star-count]").forEach(function (el) { el.textContent = String(starred.size); });
   }
@@ -448,6 +472,7 @@
       first = Math.min(first, s);
       last = Math.max(last, e);
       var on = s <= now && now < e;
+      if (el.classList.contains("is-now") === on) return;
       el.classList.toggle("is-now", on);
       var badge = el.querySelector(".now-badge");
       if (badge) badge.hidden = !on;
@@ -543,7 +568,7 @@
   function refresh() {
     regroup();
     // The schedule may have been rebuilt from its original HTML: reveal its controls again.
-    $$("[data-toolbar], [data-controls], [data-star], [data-js-only]").forEach(function (el) { el.hidden = false; });
+    $$("[data-toolbar], [data-controls], [data-star], [data-js-only]").forEach(function (el) { setHidden(el, false); });
     setDays();
     dayNav();
     if (gridBox) { gridBox.remove(); gridBox = null; }
