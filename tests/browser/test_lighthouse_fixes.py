@@ -85,3 +85,20 @@ def test_zone_round_trip_restores_the_servers_schedule(
     star.click()
     expect(star).to_have_attribute("aria-pressed", "true")
     context.close()
+
+
+def test_on_a_phone_the_side_lists_do_not_push_the_schedule_away(
+    page: Page, fossasia_server: SiteServer
+) -> None:
+    # FOSSASIA 2017: 20 tracks, 15 rooms, a calendar per track. Wrapped, these lists filled
+    # three phone screens before the first session; now each is one row, scrolled sideways.
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("schedule.html", "tracks.html", "rooms.html"):
+        page.goto(fossasia_server.url + path)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), path
+        content = page.locator(".with-side > :not(.side)").first
+        assert content.evaluate("e => e.getBoundingClientRect().top") < 1.5 * 740, path
+        row = page.locator(".track-list ul")
+        assert row.evaluate("e => e.scrollWidth > e.clientWidth"), path  # scrolls inside
+        # Every track is still there to filter by (focusable, inside the row).
+        assert row.locator("a").count() == page.locator(".track-list li").count()

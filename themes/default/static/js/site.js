@@ -399,7 +399,7 @@
     return out.join("\r\n ");
   }
   function icsDate(d) { return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, ""); }
-  function text(el, sel) { var x = el.querySelector(sel); return x ? x.textContent.trim() : ""; }
+  function text(el, sel) { var x = el.querySelector(sel); return x ? shownText(x) : ""; }
   function buildIcs(cards) {
     var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//eventsite//starred sessions//EN",
       "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:" + icsText(doc.title.split(" · ").pop() + " – starred")];
