@@ -103,8 +103,13 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             env, event, sched, images, config, assets, theme.settings, extra, (reuse, fps)
         )
         pages = _Pages(renderer, writer, reuse, fps)
-        speaker_pages = [p for p in planned if p.kind == "speaker"]
-        with pages.elsewhere(speaker_pages) as wait_for_speaker_pages:
+        # Speaker pages and every other session page go to a second process; this one makes the
+        # calendars, the exports, the lists and the other session pages (measured: both finish
+        # at about the same time).
+        sessions = [p for p in planned if p.kind == "session"]
+        there = [p for p in planned if p.kind == "speaker"] + sessions[1::2]
+        here = [p for p in planned if p.kind not in ("session", "speaker")] + sessions[::2]
+        with pages.elsewhere(there) as wait_for_pages_there:
             with log.step("Calendars"):
                 modified = datetime.fromtimestamp(raw.modified, UTC) if raw.modified else None
                 stamp = reuse.stamp or ics.build_stamp(fallback=modified)
@@ -114,8 +119,8 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             with log.step("Schedule for apps (C3VOC JSON and XML)"):
                 _exports(event, sched, config.base_url, writer, reuse, fps)
             with log.step("Pages"):
-                pages.make(p for p in planned if p.kind != "speaker")
-                wait_for_speaker_pages()
+                pages.make(here)
+                wait_for_pages_there()
                 if pages.kept:
                     made = len(planned) - pages.kept
                     log.info(f"{made} pages rendered, {pages.kept} unchanged kept as they are")
