@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -103,13 +104,11 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             env, event, sched, images, config, assets, theme.settings, extra, (reuse, fps)
         )
         pages = _Pages(renderer, writer, reuse, fps)
-        # Speaker pages and every other session page go to a second process; this one makes the
-        # calendars, the exports, the lists and the other session pages (measured: both finish
-        # at about the same time).
-        sessions = [p for p in planned if p.kind == "session"]
-        there = [p for p in planned if p.kind == "speaker"] + sessions[1::2]
-        here = [p for p in planned if p.kind not in ("session", "speaker")] + sessions[::2]
-        with pages.elsewhere(there) as wait_for_pages_there:
+        # Session and speaker pages are shared with a second process, which starts on them now;
+        # this one first makes the calendars, the exports and the pages that list everything.
+        each = [p for p in planned if p.kind in ("session", "speaker")]
+        lists = [p for p in planned if p.kind not in ("session", "speaker")]
+        with pages.shared(each) as make_the_rest:
             with log.step("Calendars"):
                 modified = datetime.fromtimestamp(raw.modified, UTC) if raw.modified else None
                 stamp = reuse.stamp or ics.build_stamp(fallback=modified)
@@ -119,8 +118,8 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             with log.step("Schedule for apps (C3VOC JSON and XML)"):
                 _exports(event, sched, config.base_url, writer, reuse, fps)
             with log.step("Pages"):
-                pages.make(here)
-                wait_for_pages_there()
+                pages.make(lists)
+                make_the_rest()
                 if pages.kept:
                     made = len(planned) - pages.kept
                     log.info(f"{made} pages rendered, {pages.kept} unchanged kept as they are")
@@ -219,6 +218,7 @@ class _Pages:
 
     # A second process pays from a few hundred pages on (measured: it costs ~30 ms to start).
     FORK_AT = 300
+    CHUNK = 16  # pages taken at a time from the shared counter
 
     def __init__(self, renderer: Renderer, writer: Writer, reuse: Reuse, fps: Fingerprints):
         self.renderer, self.writer, self.reuse, self.fps = renderer, writer, reuse, fps
@@ -235,35 +235,49 @@ class _Pages:
                 self.reuse.made([page.path], fp)
 
     @contextlib.contextmanager
-    def elsewhere(self, pages: list[pages_mod.Page]) -> Iterator[Callable[[], None]]:
-        """Make `pages` in a second process while this one goes on; yields the wait for them.
+    def shared(self, pages: list[pages_mod.Page]) -> Iterator[Callable[[], None]]:
+        """Start making `pages` in a second process; yields "help, then wait for the rest".
 
-        The child writes its files into the build's folder itself and sends back only their
-        hashes, so the pages are never copied between processes. Where forking is not safe or
-        does not pay (the preview, small events, one core) nothing forks and the wait makes the
-        pages here.
+        Both processes take the next few pages from a shared counter, so they finish together
+        whatever else this one had to do first. The child writes its files into the build's
+        folder itself and sends back only their hashes: pages are never copied between
+        processes. Where forking is not safe or does not pay (the preview, small events, one
+        core), nothing forks and the call makes every page here.
         """
         self.writer.flush()  # no writer thread may be running when we fork
         if workers_for(len(pages), self.FORK_AT) < 2:
             yield lambda: self.make(pages)
             return
-        paths = [p.path for p in pages]
+        taken = multiprocessing.get_context("fork").Value("i", 0)
+
+        def take_turns() -> list[str]:
+            done: list[str] = []
+            while True:
+                with taken.get_lock():
+                    start = taken.value
+                    taken.value = start + self.CHUNK
+                chunk = pages[start : start + self.CHUNK]
+                if not chunk:
+                    return done
+                self.make(chunk)
+                done += [p.path for p in chunk]
 
         def child() -> tuple[list, dict[str, str], int]:
-            self.make(pages)
+            paths = take_turns()
             self.writer.flush()
             written = {p: self.reuse.written[p] for p in paths if p in self.reuse.written}
             return self.writer.entries(paths), written, self.kept
 
         with forked(child) as result:
 
-            def wait() -> None:
+            def help_then_wait() -> None:
+                take_turns()
                 entries, written, kept = result()
                 self.writer.adopt(entries)
                 self.reuse.written.update(written)
                 self.kept += kept
 
-            yield wait
+            yield help_then_wait
 
 
 def _page_fingerprint(page: pages_mod.Page, fps: Fingerprints) -> str:
