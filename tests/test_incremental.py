@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -218,3 +219,30 @@ def test_the_preview_rewrites_only_the_files_an_edit_touches(tmp_path: Path) -> 
         for p in rewritten
         if p.startswith(("sessions/", "calendar/sessions/")) and "2604" not in p
     ]
+
+
+def test_a_failure_in_the_second_process_leaves_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import parallel
+    from generator.errors import EventsiteError
+
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "site"
+    _build(data, site)
+    before = all_files(site)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # test servers' threads
+    monkeypatch.setattr(pipeline._Pages, "FORK_AT", 1)
+    original = pipeline.Renderer.render
+
+    def broken(self: pipeline.Renderer, page: Any) -> str:
+        if page.kind == "speaker":  # whichever process takes it
+            raise EventsiteError(f"cannot render {page.path}")
+        return original(self, page)
+
+    monkeypatch.setattr(pipeline.Renderer, "render", broken)
+    EDITS["event name"](data)
+    with pytest.raises(EventsiteError, match="cannot render speakers/"):
+        _build(data, site)
+    assert all_files(site) == before
+    assert not [c for c in multiprocessing.active_children() if c.is_alive()]
