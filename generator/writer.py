@@ -46,42 +46,42 @@ class Writer:
         self._stager: _Stager | None = None
 
     def write(self, path: str, data: bytes | str) -> None:
-        """Write `data` at site-relative `path` (forward slashes)."""
+        """Write `data` at site-relative `path` (forward slashes).
+
+        The bytes are hashed, compared with the previous build's and written in a background
+        thread: `hashes` and `staged` are complete after flush().
+        """
         clean = posixpath.normpath(path)
         if (
             clean.startswith(("/", "..")) or "\\" in path or "\x00" in path or clean == "."
-        ) or clean in self.hashes:
-            why = "written twice" if clean in self.hashes else "outside the output folder"
+        ) or clean in self.sizes:
+            why = "written twice" if clean in self.sizes else "outside the output folder"
             raise OutputError(f"refusing to write {path!r}: {why}")
         if isinstance(data, str):
             data = data.encode("utf-8")
-        digest = hashlib.sha256(data).hexdigest()
-        self.hashes[clean] = digest
         self.sizes[clean] = len(data)
-        if self.previous.get(clean, ("",))[0] == digest and clean != MARKER:
-            return  # the output already holds these very bytes
         if self._stager is None:
             # Started on the first write, after the build's process pools have forked.
-            self._stager = _Stager(self.root)
+            self._stager = _Stager(self)
         self._stager.put(clean, data)
-        self.staged.add(clean)
 
     def keep(self, path: str) -> bool:
         """Keep the previous build's file at `path` as it is; False when there is none."""
         entry = self.previous.get(path)
-        if entry is None or path in self.hashes or path == MARKER:
+        if entry is None or path in self.sizes or path == MARKER:
             return False
         self.hashes[path], self.sizes[path] = entry
         return True
 
     def entries(self, paths: Iterable[str]) -> list[tuple[str, str, int, bool]]:
         """(path, sha256, size, staged) of files written or kept: to hand to another Writer."""
+        self.flush()
         return [(p, self.hashes[p], self.sizes[p], p in self.staged) for p in paths]
 
     def adopt(self, entries: list[tuple[str, str, int, bool]]) -> None:
         """Take over files another process wrote into this build's folder (see entries())."""
         for path, digest, size, staged in entries:
-            if path in self.hashes:
+            if path in self.sizes:
                 raise OutputError(f"refusing to write {path!r}: written twice")
             self.hashes[path], self.sizes[path] = digest, size
             if staged:
@@ -95,6 +95,7 @@ class Writer:
 
     def folder_hash(self) -> str:
         """Hash of every file written so far: sorted paths and their bytes' hashes."""
+        self.flush()
         digest = hashlib.sha256()
         for path in sorted(self.hashes):
             digest.update(path.encode("utf-8") + b"\0" + self.hashes[path].encode() + b"\n")
@@ -102,9 +103,9 @@ class Writer:
 
     def commit(self) -> None:
         """Make the written files the output; the previous site survives any failure before."""
+        self.flush()
         if MARKER in self.hashes:
             raise OutputError(f"refusing to write {MARKER!r}: it is the build's own manifest")
-        self.flush()
         files = {p: [h, self.sizes[p]] for p, h in self.hashes.items()}
         manifest = json.dumps({"eventsite": 1, "files": files}, sort_keys=True).encode()
         (self.root / MARKER).write_bytes(MARKER_TEXT + manifest + b"\n")
@@ -165,15 +166,17 @@ class Writer:
 
 
 class _Stager(threading.Thread):
-    """Creates files in a background thread, so rendering goes on while the kernel works.
+    """Hashes and creates files in a background thread, so rendering goes on meanwhile.
 
     Creating a file costs 0.1 to 0.4 ms of system time on the file systems measured, as much as
-    rendering a page; the queue is bounded so pages waiting to be written never pile up.
+    rendering a page; hashing here too keeps the building thread from waiting for the GIL
+    after each hash (measured: 160 us per page at 5,000 sessions). The queue is bounded, so
+    pages waiting to be written never pile up.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, writer: Writer) -> None:
         super().__init__(name="eventsite-writer", daemon=True)
-        self.root = root
+        self.writer = writer
         self.queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=256)
         self.error: BaseException | None = None
         self.folders: set[str] = set()
@@ -194,12 +197,18 @@ class _Stager(threading.Thread):
                     self.error = exc
 
     def _store(self, path: str, data: bytes) -> None:
+        writer = self.writer
+        digest = hashlib.sha256(data).hexdigest()
+        writer.hashes[path] = digest
+        if writer.previous.get(path, ("",))[0] == digest and path != MARKER:
+            return  # the output already holds these very bytes
         folder = posixpath.dirname(path)
         if folder not in self.folders:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            (writer.root / folder).mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
-        with open(self.root / path, "wb") as fh:
+        with open(writer.root / path, "wb") as fh:
             fh.write(data)
+        writer.staged.add(path)
 
     def finish(self) -> None:
         """Write what is queued, stop, and raise the first error."""
