@@ -178,15 +178,20 @@ def test_a_build_that_keeps_every_page_keeps_the_rich_text_cache(
     assert "1 texts rendered, the rest from the build cache" in infos
 
 
+def _fork_for_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Share pages with a second process even for the sample's 104 pages."""
+    from generator import parallel
+
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # test servers' threads
+    monkeypatch.setattr(pipeline._Pages, "FORK_AT", 1)
+
+
 def test_pages_made_in_a_second_process_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import parallel
-
     data = _copy_sample(tmp_path)
     here = _build(data, tmp_path / "one" / "site")
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # test servers' threads
-    monkeypatch.setattr(pipeline._Pages, "FORK_AT", 1)
+    _fork_for_any_size(monkeypatch)
     forks = []
     real = pipeline.forked
     monkeypatch.setattr(pipeline, "forked", lambda fn: forks.append(fn) or real(fn))
@@ -224,15 +229,13 @@ def test_the_preview_rewrites_only_the_files_an_edit_touches(tmp_path: Path) -> 
 def test_a_failure_in_the_second_process_leaves_the_previous_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import parallel
     from generator.errors import EventsiteError
 
     data = _copy_sample(tmp_path)
     site = tmp_path / "site"
     _build(data, site)
     before = all_files(site)
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # test servers' threads
-    monkeypatch.setattr(pipeline._Pages, "FORK_AT", 1)
+    _fork_for_any_size(monkeypatch)
     original = pipeline.Renderer.render
 
     def broken(self: pipeline.Renderer, page: Any) -> str:
