@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from math import gcd
 from typing import Any
@@ -59,25 +60,154 @@ def acronym(event: Event) -> str:
     return acr.ljust(4, "_")
 
 
-def schedule_json(
-    event: Event, schedule: Schedule, base_url: str = "", data: dict[str, Any] | None = None
-) -> bytes:
-    """schedule.json in the C3VOC format (`data`: schedule_data() when already made)."""
-    data = data or schedule_data(event, schedule, base_url)
+def schedule_json(event: Event, schedule: Schedule, base_url: str = "") -> bytes:
+    """schedule.json in the C3VOC format."""
+    return build_exports(event, schedule, base_url)[PATHS[0]]
+
+
+def schedule_xml(event: Event, schedule: Schedule, base_url: str = "") -> bytes:
+    """schedule.xml in the frab / C3VOC format (the same content as schedule_json)."""
+    return build_exports(event, schedule, base_url)[PATHS[1]]
+
+
+Fragments = tuple[str, str]  # one session's JSON object and XML <event> element, as text
+CachedFragments = Callable[[Session, int, Callable[[], Fragments]], Fragments]
+
+
+def build_exports(
+    event: Event, schedule: Schedule, base_url: str = "", cached: CachedFragments | None = None
+) -> dict[str, bytes]:
+    """schedule.json and schedule.xml, assembled from each session's own fragments.
+
+    `cached(session, number, make)` may return fragments kept from an earlier build (the
+    preview keeps them), so that one edited session is all a rebuild has to serialise.
+    """
+    tz = event.tz
+    acr = acronym(event)
+    numbers = _session_numbers(event)
+    room_names = _room_names(event)
+    tracks = event.tracks_by_id
+    persons = _Persons(event, base_url)
+
+    def make(s: Session) -> Fragments:
+        item = _event(event, s, numbers[s.id], acr, base_url, persons, tracks, room_names)
+        xml = _xml_event(item)
+        etree.indent(xml, level=3)
+        return _json(item), "      " + etree.tostring(xml, encoding="unicode") + "\n"
+
+    rooms: list[list[Fragments]] = []  # the fragments of each room of each day, in order
+    days = []
+    for index, day in enumerate(schedule.days, 1):
+        start = datetime.combine(day.date, event.day_change, tz)
+        end = datetime.combine(day.date + timedelta(days=1), event.day_change, tz)
+        # A day reaches as far as its sessions do, whatever the day-change hour says.
+        start = min([start, *(s.start for s in day.sessions)]).astimezone(tz)
+        end = max([end, *(s.end for s in day.sessions)]).astimezone(tz)
+        by_room: dict[str, list[Fragments]] = {room_names[r.id]: [] for r in day.rooms}
+        for s in day.sessions:
+            made = cached(s, numbers[s.id], lambda s=s: make(s)) if cached else make(s)
+            by_room.setdefault(room_names.get(s.room_id or "", ""), []).append(made)
+        tokens = {}
+        for name, items in by_room.items():
+            tokens[name] = _ROOM_TOKEN % len(rooms)
+            rooms.append(items)
+        days.append(
+            {
+                "index": index,
+                "date": day.slug,
+                "day_start": start.isoformat(),
+                "day_end": end.isoformat(),
+                "rooms": tokens,
+            }
+        )
+    if not days:
+        # The XML schema wants at least one day: an event with no sessions gets one, empty.
+        first = date.fromisoformat(_date(event.start, event))
+        start = datetime.combine(first, event.day_change, tz)
+        end = datetime.combine(first + timedelta(days=1), event.day_change, tz)
+        days.append(
+            {
+                "index": 1,
+                "date": first.isoformat(),
+                "day_start": start.isoformat(),
+                "day_end": end.isoformat(),
+                "rooms": {},
+            }
+        )
+    data = _skeleton(event, acr, base_url, room_names, days)
     doc = {
         "$schema": SCHEMA_URL,
         "generator": {"name": "eventsite", "version": __version__},
         "schedule": data,
     }
+    skeleton = _json(doc)
+    lists = ["[" + ",".join(j for j, _ in items) + "]" for items in rooms]
+    # The version is a hash of the content, so it changes exactly when the schedule does.
+    version = hashlib.sha256()
+    version.update(skeleton.encode("utf-8", "surrogatepass"))
+    for text in lists:
+        version.update(text.encode("utf-8", "surrogatepass"))
+    data["version"] = version.hexdigest()[:16]
+    skeleton = skeleton.replace(_NO_VERSION, f'"version":"{data["version"]}"', 1)
+    json_text = _JSON_TOKEN.sub(lambda m: lists[int(m[1])], skeleton)
+    return {
+        PATHS[0]: (json_text + "\n").encode("utf-8"),
+        PATHS[1]: _xml(event, base_url, data, rooms),
+    }
+
+
+# Placeholders for each room's sessions in the skeleton: \x00 never survives the readers' text
+# cleaning, and the XML ones are comments, which no escaped text can make.
+_ROOM_TOKEN = "\x00eventsite-room-%d\x00"
+_JSON_TOKEN = re.compile(r'"\\u0000eventsite-room-(\d+)\\u0000"')
+_NO_VERSION = '"version":"\\u0000eventsite-version\\u0000"'
+_XML_TOKEN = re.compile(r" *<!--eventsite-room-(\d+)-->\n")
+
+
+def _json(value: Any) -> str:
     # Compact: apps parse it, and json's C encoder only runs without indent (5x faster).
-    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def schedule_xml(
-    event: Event, schedule: Schedule, base_url: str = "", data: dict[str, Any] | None = None
-) -> bytes:
-    """schedule.xml in the frab / C3VOC format (the same content as schedule_json)."""
-    data = data or schedule_data(event, schedule, base_url)
+def _skeleton(
+    event: Event,
+    acr: str,
+    base_url: str,
+    room_names: dict[str, str],
+    days: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The C3VOC `schedule` object with a placeholder for each room's sessions."""
+    conference: dict[str, Any] = {
+        "acronym": acr,
+        "title": event.name or acr,
+        "start": days[0]["date"],
+        "end": days[-1]["date"],
+        "daysCount": len(days),
+        "timeslot_duration": _timeslot(event.sessions),
+    }
+    if _ZONE_JSON.search(event.timezone):
+        conference["time_zone_name"] = event.timezone
+    if event.event_url:
+        conference["url"] = event.event_url
+    conference["tracks"] = [
+        {"name": t.name, "slug": t.slug, "color": t.color}
+        if _SLUG_JSON.match(t.slug)
+        else {"name": t.name, "color": t.color}
+        for t in event.tracks
+    ]
+    conference["rooms"] = [
+        {"name": room_names[r.id], "guid": _guid(event, "room", r.id)} for r in event.rooms
+    ]
+    conference["days"] = days
+    data: dict[str, Any] = {"version": "\x00eventsite-version\x00"}
+    if base_url:
+        data["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
+    data["conference"] = conference
+    return data
+
+
+def _xml(event: Event, base_url: str, data: dict[str, Any], rooms: list[list[Fragments]]) -> bytes:
+    """schedule.xml: the skeleton made by lxml, each room's <event> fragments put in."""
     conf = data["conference"]
     root = etree.Element("schedule")
     etree.SubElement(root, "generator", name="eventsite", version=__version__)
@@ -109,13 +239,14 @@ def schedule_xml(
             start=day["day_start"],
             end=day["day_end"],
         )
-        for room_name, items in day["rooms"].items():
+        for room_name, token in day["rooms"].items():
             r = etree.SubElement(d, "room", name=_clean(room_name))
             if room_name in room_guids:
                 r.set("guid", room_guids[room_name])
-            for item in items:
-                _xml_event(r, item)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+            r.append(etree.Comment(token.strip("\x00")))
+    text = etree.tostring(root, encoding="unicode", pretty_print=True)
+    text = _XML_TOKEN.sub(lambda m: "".join(x for _, x in rooms[int(m[1])]), text)
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + text).encode("utf-8")
 
 
 def _sub(parent: Any, tag: str, value: str | None, **attrs: str) -> Any:
@@ -129,8 +260,9 @@ def _clean(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def _xml_event(parent: Any, item: dict[str, Any]) -> None:
-    e = etree.SubElement(parent, "event", id=str(item["id"]), guid=item["guid"])
+def _xml_event(item: dict[str, Any]) -> Any:
+    """One session as a frab <event> element."""
+    e = etree.Element("event", id=str(item["id"]), guid=item["guid"])
     for key in ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract"):
         _sub(e, key, item[key])
     if _SLUG_XML.match(item["slug"]):
@@ -151,79 +283,19 @@ def _xml_event(parent: Any, item: dict[str, Any]) -> None:
             _sub(holder, tag, ref["title"], **attrs)
     if item["url"].startswith(("http://", "https://")):
         _sub(e, "url", item["url"])
+    return e
 
 
-def schedule_data(event: Event, schedule: Schedule, base_url: str = "") -> dict[str, Any]:
-    """The C3VOC `schedule` object (version, base_url, conference) both exports are made from."""
-    tz = event.tz
-    acr = acronym(event)
-    numbers = _session_numbers(event)
-    persons = {sp.id: _person(event, sp, base_url) for sp in event.speakers}
-    room_names = _room_names(event)
-    tracks = event.tracks_by_id
-    days = []
-    for index, day in enumerate(schedule.days, 1):
-        start = datetime.combine(day.date, event.day_change, tz)
-        end = datetime.combine(day.date + timedelta(days=1), event.day_change, tz)
-        # A day reaches as far as its sessions do, whatever the day-change hour says.
-        start = min([start, *(s.start for s in day.sessions)]).astimezone(tz)
-        end = max([end, *(s.end for s in day.sessions)]).astimezone(tz)
-        rooms: dict[str, list[dict[str, Any]]] = {room_names[r.id]: [] for r in day.rooms}
-        for s in day.sessions:
-            item = _event(event, s, numbers[s.id], acr, base_url, persons, tracks, room_names)
-            rooms.setdefault(item["room"], []).append(item)
-        days.append(
-            {
-                "index": index,
-                "date": day.slug,
-                "day_start": start.isoformat(),
-                "day_end": end.isoformat(),
-                "rooms": rooms,
-            }
-        )
-    if not days:
-        # The XML schema wants at least one day: an event with no sessions gets one, empty.
-        first = date.fromisoformat(_date(event.start, event))
-        start = datetime.combine(first, event.day_change, tz)
-        end = datetime.combine(first + timedelta(days=1), event.day_change, tz)
-        days.append(
-            {
-                "index": 1,
-                "date": first.isoformat(),
-                "day_start": start.isoformat(),
-                "day_end": end.isoformat(),
-                "rooms": {},
-            }
-        )
-    conference: dict[str, Any] = {
-        "acronym": acr,
-        "title": event.name or acr,
-        "start": days[0]["date"],
-        "end": days[-1]["date"],
-        "daysCount": len(days),
-        "timeslot_duration": _timeslot(event.sessions),
-    }
-    if _ZONE_JSON.search(event.timezone):
-        conference["time_zone_name"] = event.timezone
-    if event.event_url:
-        conference["url"] = event.event_url
-    conference["tracks"] = [
-        {"name": t.name, "slug": t.slug, "color": t.color}
-        if _SLUG_JSON.match(t.slug)
-        else {"name": t.name, "color": t.color}
-        for t in event.tracks
-    ]
-    conference["rooms"] = [
-        {"name": room_names[r.id], "guid": _guid(event, "room", r.id)} for r in event.rooms
-    ]
-    conference["days"] = days
-    data: dict[str, Any] = {"version": ""}
-    if base_url:
-        data["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
-    data["conference"] = conference
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    data["version"] = hashlib.sha256(canonical).hexdigest()[:16]
-    return data
+class _Persons(dict):
+    """Speaker id -> frab person, made when first asked for (only edited sessions ask)."""
+
+    def __init__(self, event: Event, base_url: str) -> None:
+        super().__init__()
+        self.event, self.base_url = event, base_url
+
+    def __missing__(self, spid: str) -> dict[str, Any]:
+        person = self[spid] = _person(self.event, self.event.speakers_by_id[spid], self.base_url)
+        return person
 
 
 def _guid(event: Event, kind: str, ident: str) -> str:
@@ -326,7 +398,7 @@ def _event(
         "language": s.language,
         "abstract": s.abstract,
         "description": "",
-        "persons": [persons[x] for x in s.speaker_ids if x in persons],
+        "persons": [persons[x] for x in s.speaker_ids if x in event.speakers_by_id],
         "links": links,
         "attachments": attachments,
     }

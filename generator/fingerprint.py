@@ -24,6 +24,7 @@ from . import __version__
 from .assets.images import ImageSet
 from .config import Config
 from .model import Event, Session, Speaker
+from .sources.memo import ReadMemo
 from .theme import Theme
 from .writer import Writer
 
@@ -66,9 +67,21 @@ def setup_digest(config: Config, theme: Theme) -> str:
 
 
 class Fingerprints:
-    """Fingerprints of one build's pages and files, each computed once."""
+    """Fingerprints of one build's pages and files, each computed once.
 
-    def __init__(self, setup: str, event: Event, images: ImageSet, extra: dict[str, Any]) -> None:
+    With `memo` (the preview's, kept between builds) a session or speaker that is the very same
+    object as last build's, with the same relations, gets last build's fingerprint without
+    hashing it again: the reader hands out the same objects for records that did not change.
+    """
+
+    def __init__(
+        self,
+        setup: str,
+        event: Event,
+        images: ImageSet,
+        extra: dict[str, Any],
+        memo: dict[str, dict] | None = None,
+    ) -> None:
         self.event = event
         self.photos = images.photos
         self.uids: dict[str, str] = extra["uids"]
@@ -81,34 +94,67 @@ class Fingerprints:
         featured = [(sp, self.photos.get(sp.id)) for sp in event.speakers if sp.featured]
         logos = sorted(images.sponsor_logos.items())
         self.base = digest(setup, event_wide, featured, images.logo, logos)
-        self._sessions: dict[str, str] = {}
+        memo = {} if memo is None else memo
+        self._before = {kind: memo.get(kind, {}) for kind in ("session", "speaker", "person")}
+        self._now: dict[str, dict] = {kind: {} for kind in self._before}
+        memo.clear()
+        memo.update(self._now)  # what this build fingerprints is what the next may reuse
         self._whole = ""
+
+    def _memo(self, kind: str, key: str, parts: tuple) -> str:
+        """digest(*parts), or last build's when its parts were the same objects and values."""
+        now = self._now[kind]
+        found = now.get(key)
+        if found is None:
+            hit = self._before[kind].get(key)
+            found = hit if hit is not None and _same(hit[0], parts) else (parts, digest(*parts))
+            now[key] = found
+        return found[1]
 
     def session(self, s: Session) -> str:
         """A session page (and the session's card and calendar entry)."""
-        fp = self._sessions.get(s.id)
-        if fp is None:
-            by_id = self.event.speakers_by_id
-            people = [(by_id[i], self.photos.get(i)) for i in s.speaker_ids if i in by_id]
-            fp = digest(self.base, s, people, self.uids.get(s.id), self.calendars.get(s.id))
-            self._sessions[s.id] = fp
-        return fp
+        found = self._now["session"].get(s.id)
+        if found is not None and found[0][1] is s:
+            return found[1]
+        by_id = self.event.speakers_by_id
+        people = tuple((by_id[i], self.photos.get(i)) for i in s.speaker_ids if i in by_id)
+        parts = (self.base, s, people, self.uids.get(s.id), self.calendars.get(s.id))
+        return self._memo("session", s.id, parts)
 
     def speaker(self, sp: Speaker) -> str:
         """A speaker page."""
         by_id = self.event.sessions_by_id
-        talks = [self.session(by_id[i]) for i in sp.session_ids if i in by_id]
-        return digest(self.base, sp, self.photos.get(sp.id), talks)
+        talks = tuple(self.session(by_id[i]) for i in sp.session_ids if i in by_id)
+        return self._memo("speaker", sp.id, (self.base, sp, self.photos.get(sp.id), talks))
+
+    def person(self, sp: Speaker) -> str:
+        """A speaker as lists show them: the speaker and their photo (a speaker tile)."""
+        return self._memo("person", sp.id, (self.base, sp, self.photos.get(sp.id)))
 
     def whole(self) -> str:
         """Everything: pages that list all sessions or speakers, calendars, exports."""
         if not self._whole:
+            sessions, speakers = self.event.sessions, self.event.speakers
             self._whole = digest(
-                self.base,
-                [self.session(s) for s in self.event.sessions],
-                [(sp, self.photos.get(sp.id)) for sp in self.event.speakers],
+                self.base, [self.session(s) for s in sessions], [self.person(sp) for sp in speakers]
             )
         return self._whole
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    """Parts made of the same model objects (by identity: equal datetimes may print apart)
+    and equal plain values."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x is y:
+            continue
+        if isinstance(x, tuple) and isinstance(y, tuple):
+            if not _same(x, y):
+                return False
+        elif isinstance(x, Session | Speaker) or x != y:
+            return False
+    return True
 
 
 class Reuse:
@@ -131,6 +177,9 @@ class Reuse:
         # data's modification time, would rewrite every calendar file.
         self.stamp: datetime | None = None
         self.environments: dict[str, jinja2.Environment] = {}  # setup digest -> environment
+        self.reader = ReadMemo() if live else None  # records read last time, and what they made
+        self.fingerprints: dict[str, dict] | None = {} if live else None
+        self.manifest: dict[str, tuple[str, int]] | None = None  # the live output's files
         self._before: dict[str, dict] = {}
         self._now: dict[str, dict] = {}
 

@@ -86,21 +86,35 @@ def calendar_paths(event: Event) -> tuple[str, dict[str, str], dict[str, str]]:
     return whole, tracks, sessions
 
 
+Keep = Callable[[list[str], Session | None, bytes], bool]
+
+
 def build_calendars(
     event: Event,
     schedule: Schedule,
     base_url: str,
     stamp: datetime,
     cached: Callable[[Session, Callable[[], bytes]], bytes] | None = None,
+    keep: Keep | None = None,
 ) -> dict[str, bytes]:
     """Every calendar file: site-relative path -> bytes.
 
     `cached(session, make)` may return a VEVENT made earlier for an unchanged session.
+    `keep(paths, session, header)` may keep files made earlier instead: a session's own file
+    (session given), or the whole-event and track calendars (None), each made from `header`.
     """
     whole_path, track_paths, session_paths = calendar_paths(event)
-    stamp_line = b"\r\nDTSTAMP:" + _utc(stamp).strftime("%Y%m%dT%H%M%SZ").encode() + b"\r\n"
-    zone = _zone(event)
     sessions = _ordered(s for day in schedule.days for s in day.sessions)
+    zone = _zone(event)
+    vtimezone = _vtimezone(zone, _years(event, sessions, zone))
+    tz_chunk = vtimezone.to_ical() if vtimezone is not None else b""
+    event_head = _header(_head_calendar(event, event.name)) + tz_chunk
+    lists = [whole_path, *track_paths.values()]
+    make_lists = keep is None or not keep(lists, None, event_head)
+    own = [s for s in sessions if keep is None or not keep([session_paths[s.id]], s, event_head)]
+    if not make_lists and not own:
+        return {}
+    stamp_line = b"\r\nDTSTAMP:" + _utc(stamp).strftime("%Y%m%dT%H%M%SZ").encode() + b"\r\n"
     uids = session_uids(event, sessions)
 
     def entry(s: Session) -> bytes:
@@ -112,18 +126,17 @@ def build_calendars(
         s.id: (cached(s, partial(entry, s)) if cached else entry(s)).replace(
             _STAND_IN_LINE, stamp_line
         )
-        for s in sessions
+        for s in (sessions if make_lists else own)
     }
-    vtimezone = _vtimezone(zone, _years(event, sessions, zone))
-    tz_chunk = vtimezone.to_ical() if vtimezone is not None else b""
-    event_head = _header(_head_calendar(event, event.name)) + tz_chunk
-    files = {whole_path: b"".join([event_head, *(chunks[s.id] for s in sessions), FOOTER])}
-    for track_id, path in track_paths.items():
-        members = _ordered(schedule.by_track.get(track_id, ()))
-        name = f"{event.name} – {event.tracks_by_id[track_id].name}"
-        head = _header(_head_calendar(event, name)) + tz_chunk
-        files[path] = b"".join([head, *(chunks[s.id] for s in members), FOOTER])
-    for s in sessions:
+    files = {}
+    if make_lists:
+        files[whole_path] = b"".join([event_head, *(chunks[s.id] for s in sessions), FOOTER])
+        for track_id, path in track_paths.items():
+            members = _ordered(schedule.by_track.get(track_id, ()))
+            name = f"{event.name} – {event.tracks_by_id[track_id].name}"
+            head = _header(_head_calendar(event, name)) + tz_chunk
+            files[path] = b"".join([head, *(chunks[s.id] for s in members), FOOTER])
+    for s in own:
         files[session_paths[s.id]] = event_head + chunks[s.id] + FOOTER
     return files
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +26,7 @@ from .render import Renderer, track_class
 from .richtext import summary
 from .sources.common import Reporter
 from .sources.loader import RawEvent
+from .sources.memo import ReadMemo
 from .theme import environment, load_theme
 from .writer import Writer, check_output
 
@@ -51,7 +53,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
     """
     t0 = time.perf_counter()
     check_output(config.output, None if config.is_url else config.source, config.force)
-    raw, event, report = read(config, log)
+    raw, event, report = read(config, log, reuse.reader if reuse else None)
     raw.files = {}  # the model holds everything needed now: free the data's bytes
     with log.step("Validate"):
         _report(report, log, config.strict)
@@ -75,7 +77,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
         # Compiled templates are kept between the preview's builds while the theme is unchanged.
         env = reuse.environments.get(setup) or environment(theme)
         reuse.environments = {setup: env}
-    writer = Writer(config.output)
+    writer = Writer(config.output, reuse.manifest)
     try:
         with log.step("Images"):
             images = process_images(
@@ -98,7 +100,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             "calendars": ics.calendar_paths(event),
             "uids": ics.session_uids(event, event.sessions),
         }
-        fps = Fingerprints(setup, event, images, extra)
+        fps = Fingerprints(setup, event, images, extra, reuse.fingerprints)
         assets = {"css": "assets/css/site.css", "event_css": "assets/css/event.css"}
         renderer = Renderer(
             env, event, sched, images, config, assets, theme.settings, extra, (reuse, fps)
@@ -114,7 +116,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
                 stamp = reuse.stamp or ics.build_stamp(fallback=modified)
                 if reuse.live:
                     reuse.stamp = stamp
-                _calendars(event, sched, config.base_url, stamp, extra, writer, reuse, fps)
+                _calendars(event, sched, config.base_url, stamp, writer, reuse, fps)
             with log.step("Schedule for apps (C3VOC JSON and XML)"):
                 _exports(event, sched, config.base_url, writer, reuse, fps)
             with log.step("Pages"):
@@ -125,7 +127,13 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
                     log.info(f"{made} pages rendered, {pages.kept} unchanged kept as they are")
         with log.step("Web app manifest and service worker"):
             theme_color = theme.setting("theme_color", "#0b5cad")
-            for path, data in pwa.icons(event, theme_color, images.logo_source).items():
+            logo = hashlib.blake2b(images.logo_source or b"").hexdigest()
+            icons = reuse.fragment(
+                "icons",
+                (event.name, theme_color, logo),
+                lambda: pwa.icons(event, theme_color, images.logo_source),
+            )
+            for path, data in icons.items():
                 writer.write(path, data)
             writer.write(
                 "manifest.webmanifest",
@@ -151,6 +159,8 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
     except BaseException:
         writer.discard()
         raise
+    if reuse.live:  # the preview's folder is its own: what it holds is known without looking
+        reuse.manifest = writer.manifest()
     cache.save("richtext", richtext.used_entries())
     cache.save("outputs", reuse.finish(writer.hashes))
     return BuildResult(
@@ -173,26 +183,30 @@ def _calendars(
     sched: schedule.Schedule,
     base_url: str,
     stamp: datetime,
-    extra: dict,
     writer: Writer,
     reuse: Reuse,
     fps: Fingerprints,
 ) -> None:
-    """Every calendar file, unless all are kept from the previous build."""
-    whole, by_track, by_session = extra["calendars"]
-    paths = [whole, *by_track.values(), *by_session.values()]
-    fp = digest(fps.whole(), stamp)
-    if reuse.keep(writer, paths, fp):
-        return
+    """Every calendar file, but those kept from the previous build."""
+    made: dict[str, str] = {}  # path -> fingerprint, of the files made again
+    heads: dict[bytes, str] = {}
+
+    def keep(paths: list[str], s: Session | None, header: bytes) -> bool:
+        head = heads.get(header) or heads.setdefault(header, digest(stamp, header))
+        fp = digest(fps.session(s) if s else fps.whole(), head)
+        if reuse.keep(writer, paths, fp):
+            return True
+        made.update(dict.fromkeys(paths, fp))
+        return False
 
     def cached(s: Session, make: Callable[[], bytes]) -> bytes:
         return reuse.fragment("vevents", fps.session(s), make)
 
     # Entries are kept for the next build only in the preview; a build makes each one once.
-    files = ics.build_calendars(event, sched, base_url, stamp, cached if reuse.live else None)
+    files = ics.build_calendars(event, sched, base_url, stamp, cached if reuse.live else None, keep)
     for path, data in files.items():
         writer.write(path, data)
-    reuse.made(list(files), fp)
+        reuse.made([path], made[path])
 
 
 def _exports(
@@ -204,12 +218,17 @@ def _exports(
     fps: Fingerprints,
 ) -> None:
     """schedule.json and schedule.xml, unless kept from the previous build."""
-    paths = ["schedule.json", "schedule.xml"]
+    paths = list(exports.PATHS)
     if reuse.keep(writer, paths, fps.whole()):
         return
-    data = exports.schedule_data(event, sched, base_url)
-    writer.write(paths[0], exports.schedule_json(event, sched, base_url, data))
-    writer.write(paths[1], exports.schedule_xml(event, sched, base_url, data))
+
+    def cached(s: Session, number: int, make: Callable[[], exports.Fragments]) -> exports.Fragments:
+        return reuse.fragment("exports", (fps.session(s), number), make)
+
+    # As with calendar entries, fragments are kept for the next build only in the preview.
+    files = exports.build_exports(event, sched, base_url, cached if reuse.live else None)
+    for path, data in files.items():
+        writer.write(path, data)
     reuse.made(paths, fps.whole())
 
 
@@ -289,12 +308,21 @@ def _page_fingerprint(page: pages_mod.Page, fps: Fingerprints) -> str:
     return digest(fps.whole(), page.kind, page.path, page.title)
 
 
-def read(config: Config, log: BuildLog) -> tuple[RawEvent, Event, Reporter]:
+def read(
+    config: Config, log: BuildLog, memo: ReadMemo | None = None
+) -> tuple[RawEvent, Event, Reporter]:
     """Read and check the event: the raw input, the model, and every problem found."""
     with log.step("Load event data"):
         raw = sources.load(config)
         report = Reporter()
-        event = sources.normalize(raw, config, report)
+        try:
+            event = sources.normalize(raw, config, report, memo)
+        except BaseException:
+            if memo:
+                memo.forget()
+            raise
+        if memo:
+            memo.finish()
         report.problems.extend(validate.check(event, raw.origin))
     return raw, event, report
 

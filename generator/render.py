@@ -69,6 +69,7 @@ class Renderer:
             sessions_of=lambda sp: [event.sessions_by_id[i] for i in sp.session_ids],
             photo=self.photo,
             card=self.card,
+            tile=self.tile,
             sponsor_logo=lambda sp: images.sponsor_logos.get(sp.id),
             track_class=track_class,
             rich=to_html,
@@ -98,6 +99,17 @@ class Renderer:
             "cards",
             (fp, show_day, root),
             lambda: self._module(root).session_card(session, show_day),
+        )
+
+    @jinja2.pass_context
+    def tile(self, ctx: Any, speaker: Speaker, with_id: bool = False) -> Markup:
+        """The theme's speaker_tile macro for `speaker`, rendered once per build and page depth."""
+        root = ctx["root"]
+        fp = self.fps.person(speaker) if self.fps else speaker.id
+        return self.reuse.fragment(
+            "tiles",
+            (fp, with_id, root),
+            lambda: self._module(root).speaker_tile(speaker, with_id),
         )
 
     def _module(self, root: str) -> Any:

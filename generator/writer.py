@@ -33,12 +33,14 @@ _JOURNAL = ".eventsite-journal"
 class Writer:
     """Writes files for a build; refuses escapes and second writes to one path."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, previous: dict[str, tuple[str, int]] | None = None) -> None:
+        """`previous`: the manifest of the output when the caller made it (the preview)."""
         self.output = output.resolve()
         self.parent = self.output.parent
         recover(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
-        self.previous = _trusted_manifest(self.output)  # site path -> (sha256, size)
+        # site path -> (sha256, size); read back and checked against the files when not given.
+        self.previous = _trusted_manifest(self.output) if previous is None else previous
         self.root = Path(_mkdtemp(self.parent, f".{self.output.name}{_TMP}{os.getpid()}-"))
         self.hashes: dict[str, str] = {}  # site path -> sha256 of its bytes
         self.sizes: dict[str, int] = {}
@@ -157,6 +159,10 @@ class Writer:
         journal.unlink()
         shutil.rmtree(backup, ignore_errors=True)
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def manifest(self) -> dict[str, tuple[str, int]]:
+        """After commit(): the output's files, as a later Writer's `previous`."""
+        return {p: (h, self.sizes[p]) for p, h in self.hashes.items()}
 
     def discard(self) -> None:
         """Remove the temporary folder after a failed build."""

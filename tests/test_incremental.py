@@ -66,6 +66,14 @@ EDITS: dict[str, Edit] = {
     "track name and colour": _change("tracks", _retitle_track),
     "room name": _set("microlocations", 501, name="Great Hall"),
     "event name": _change("event", lambda ev: ev.update(name="Harbour Open Tech Reloaded")),
+    # The reader adds a track named only inside a session; sessions after it may name it too.
+    "session in a track only it names": _set("sessions", 2602, track={"id": 99, "name": "Pop-up"}),
+    "session's speakers changed": _set("sessions", 2603, speakers=[{"id": 304}, {"id": 309}]),
+    # Linked from the speakers file only: the reader adds the speaker to the session's list.
+    "speaker linked to one more session": _change(
+        "speakers", lambda items: _item(items, 302)["sessions"].append({"id": 2601})
+    ),
+    "session id changed": _set("sessions", 2607, id=2699),
 }
 
 
@@ -101,6 +109,41 @@ def test_rebuild_after_an_edit_equals_a_cold_build(
     assert after == all_files(tmp_path / "cold" / "site")
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     assert (again == first) == (name == "nothing"), changed
+
+
+def test_preview_rebuilds_equal_cold_builds_edit_after_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One preview lives through every edit, as it does while an organiser works on the data:
+    # what it keeps (records read, fingerprints, fragments) must never outlive its truth.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    data = _copy_sample(tmp_path)
+    site = tmp_path / "preview" / "site"
+    reuse = Reuse(live=True)
+    _build(data, site, reuse)
+    for i, (name, edit) in enumerate(EDITS.items()):
+        edit(data)
+        cold = tmp_path / f"cold-{i}" / "site"
+        assert _build(data, site, reuse) == _build(data, cold), name
+        assert all_files(site) == all_files(cold), name
+
+
+def test_a_preview_rebuild_reports_the_same_problems(tmp_path: Path) -> None:
+    # Records and files are reused only when reading them reported nothing: warnings repeat.
+    data = _copy_sample(tmp_path)
+    _set("sessions", 2602, title="")(data)
+    sessions = data / "sessions"
+    sessions.write_bytes(sessions.read_bytes().replace(b"Commons", b"Comm\xffns", 1))
+    reuse = Reuse(live=True)
+    warnings = []
+    for _ in range(2):
+        log = BuildLog(verbosity=-1)
+        config = Config(source=str(data), output=tmp_path / "site", no_remote=True)
+        pipeline.build(config, log, reuse)
+        warnings.append(log.warnings)
+    assert any("Untitled session" in w for w in warnings[0])
+    assert any("not valid UTF-8" in w for w in warnings[0])
+    assert warnings[1] == warnings[0]
 
 
 def test_unchanged_pages_are_kept_not_rendered(

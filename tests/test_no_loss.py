@@ -30,7 +30,7 @@ STEPS: dict[str, tuple[Any, str]] = {
     "process_images": (pipeline, "process_images"),
     "scss.compile_theme": (pipeline.scss, "compile_theme"),
     "ics.build_calendars": (pipeline.ics, "build_calendars"),
-    "exports.schedule_json": (pipeline.exports, "schedule_json"),
+    "exports.build_exports": (pipeline.exports, "build_exports"),
     "Renderer.render": (pipeline.Renderer, "render"),
     "pwa.service_worker": (pipeline.pwa, "service_worker"),
     "Writer.commit": (pipeline.Writer, "commit"),

@@ -29,6 +29,7 @@ from .loader import (
     read_url,
     read_zip,
 )
+from .memo import ReadMemo
 
 FORMATS = ("openevent", "c3voc-json", "frab-xml", "sessionize")
 READERS = {"c3voc-json": c3voc, "frab-xml": frab_xml, "sessionize": sessionize}
@@ -129,19 +130,24 @@ def _load_url(url: str, forced: str) -> RawEvent:
     return RawEvent(url, {name: data}, read_asset, {name: url})
 
 
-def normalize(raw: RawEvent, config: Config, report: Reporter) -> Event:
-    """Detect the format (or use --format) and read the data into the model."""
-    return limits.enforce(_read(raw, config, report), raw, report)
+def normalize(
+    raw: RawEvent, config: Config, report: Reporter, memo: ReadMemo | None = None
+) -> Event:
+    """Detect the format (or use --format) and read the data into the model.
+
+    `memo` (the preview's) lets a reader that supports it reuse what the last read made.
+    """
+    return limits.enforce(_read(raw, config, report, memo), raw, report)
 
 
-def _read(raw: RawEvent, config: Config, report: Reporter) -> Event:
+def _read(raw: RawEvent, config: Config, report: Reporter, memo: ReadMemo | None) -> Event:
     """The event as the format's reader makes it."""
     options = ReadOptions(timezone=config.timezone, day_change=config.day_change)
     forced = config.format
     if forced and forced not in FORMATS:
         raise InputError(f"unknown input format {forced!r}", "Known formats: " + ", ".join(FORMATS))
     if forced == "openevent" or (not forced and openevent.detect(raw)):
-        return openevent.normalize(raw, options, report)
+        return openevent.normalize(raw, options, report, memo)
     # Files no Open Event reader claims first: a schedule file is what is left.
     keys = sorted(raw.files, key=lambda k: (k in openevent.FILES, k))
     for key in keys:

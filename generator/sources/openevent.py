@@ -31,6 +31,7 @@ from ..timezones import parse_duration, parse_instant, resolve_zone
 from .c3voc import unique_id
 from .common import ReadOptions, Reporter, pick_track_color, text, web_url
 from .loader import RawEvent, parse_json
+from .memo import ReadMemo
 
 FILES = ("event", "sessions", "speakers", "tracks", "microlocations", "sponsors")
 REQUIRED = ("event", "sessions")
@@ -84,17 +85,26 @@ class _Ctx:
     report: Reporter
     tz: ZoneInfo
     day_change: time
+    memo: ReadMemo | None = None
 
 
-def normalize(raw: RawEvent, options: ReadOptions, report: Reporter) -> Event:
-    """Turn Open Event files into the model, reporting every problem with its place."""
+def normalize(
+    raw: RawEvent, options: ReadOptions, report: Reporter, memo: ReadMemo | None = None
+) -> Event:
+    """Turn Open Event files into the model, reporting every problem with its place.
+
+    With a `memo` (the preview), records equal to the last read's give the same objects back.
+    """
     missing = [f for f in REQUIRED if f not in raw.files]
     if missing:
         raise DataError(
             [Problem(raw.origin, "files", f"no `{f}` file (or {f}.json)") for f in missing],
             f"{raw.origin}: not an Open Event export: missing {', '.join(missing)}",
         )
-    data = {k: parse_json(raw, k, report.warn_text) for k in raw.files if k in FILES}
+    data = {}
+    for key in (k for k in raw.files if k in FILES):
+        parse = lambda key=key: parse_json(raw, key, report.warn_text)  # noqa: E731
+        data[key] = memo.parse(raw, key, report, parse) if memo else parse()
     ev = data["event"]
     if not isinstance(ev, dict):
         raise DataError([Problem(raw.label("event"), "event", "is not a JSON object")])
@@ -106,7 +116,7 @@ def normalize(raw: RawEvent, options: ReadOptions, report: Reporter) -> Event:
             [Problem(raw.label("event"), "event.timezone", what)],
             f"{raw.label('event')}: {what}; give one with --timezone (e.g. Europe/Berlin)",
         )
-    ctx = _Ctx(raw, report, ZoneInfo(zone_name), options.day_change or time(4, 0))
+    ctx = _Ctx(raw, report, ZoneInfo(zone_name), options.day_change or time(4, 0), memo)
     tracks = _tracks(ctx, _as_list(ctx, data, "tracks"))
     rooms = _rooms(ctx, _as_list(ctx, data, "microlocations"))
     sessions_raw = _as_list(ctx, data, "sessions")
@@ -237,6 +247,10 @@ def _sessions(
     sessions: list[Session] = []
     seen: set[str] = set()
     embedded: dict[str, dict[str, Any]] = {}
+    memo = ctx.memo
+    if memo:
+        memo.begin("sessions", (ctx.tz, ctx.day_change, list(tracks.items()), list(rooms.items())))
+    known = (len(tracks), len(rooms))
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             ctx.report.warn(label, f"sessions[{i}]", "is not an object; left out")
@@ -251,52 +265,86 @@ def _sessions(
             ctx.report.warn(label, place, f"{why}; left out")
             continue
         sid = str(sid)
-        # Name fields in the spelling this export uses.
-        dash = any("-" in k for k in item) or not any("_" in k for k in item)
-        start_key, end_key = ("starts-at", "ends-at") if dash else ("start_time", "end_time")
-        start = parse_instant(get(item, "starts-at"), ctx.tz)
-        if start is None:
-            why = "has no start time" if not get(item, "starts-at") else "is not a timestamp"
-            ctx.report.warn(label, f"{place} {start_key}", f"{why}; session left out")
-            continue
-        end = _end(ctx, item, start, label, f"{place} {end_key}")
-        if end is None:
-            continue
+        made = memo.get("sessions", sid, item) if memo else None
+        if made is not None:
+            session, stem, people = made
+            path = paths.allocate("sessions", stem)
+            if path != session.path:  # an earlier session now has this one's old path
+                session = replace(session, path=path)
+                memo.put("sessions", sid, item, (session, stem, people))
+        else:
+            problems = len(ctx.report.problems)
+            made = _session(ctx, item, sid, place, label, tracks, rooms, paths)
+            if made is None:
+                continue
+            session, stem, people = made
+            if memo and (len(tracks), len(rooms)) != known:
+                # A session named a track or room the files lack; it was added, and later
+                # sessions may name it too: results from here on depend on this read's order.
+                memo, ctx.memo = None, None
+            if memo and len(ctx.report.problems) == problems:
+                memo.put("sessions", sid, item, made)
         seen.add(sid)
-        title = text(get(item, "title"))
-        if not title:
-            ctx.report.warn(label, f"{place} title", "is empty; shown as 'Untitled session'")
-            title = "Untitled session"
-        track = _ref(ctx, item.get("track"), tracks, label, f"{place} track", _track_from)
-        room = _ref(ctx, item.get("microlocation"), rooms, label, f"{place} microlocation", None)
-        speaker_ids = []
-        for sp in get(item, "speakers", []) if isinstance(get(item, "speakers"), list) else []:
-            if isinstance(sp, dict) and get(sp, "id") is not None:
-                speaker_ids.append(str(get(sp, "id")))
-                embedded.setdefault(str(get(sp, "id")), sp)
-        kind = get(item, "session-type")
-        sessions.append(
-            Session(
-                id=sid,
-                title=title,
-                slug=slugify(title),
-                path=paths.allocate("sessions", f"{safe_id(sid)}-{slugify(title)}"),
-                start=start,
-                end=end,
-                day=conference_day(start, ctx.tz, ctx.day_change),
-                track_id=track,
-                room_id=room,
-                speaker_ids=tuple(dict.fromkeys(speaker_ids)),
-                subtitle=text(get(item, "subtitle")),
-                abstract=text(get(item, "long-abstract")) or text(get(item, "short-abstract")),
-                kind=text(get(kind, "name")),
-                language=text(get(item, "language")),
-                level=text(get(item, "level")),
-                links=_session_links(item),
-            )
-        )
+        for spid, sp in people:
+            embedded.setdefault(spid, sp)
+        sessions.append(session)
     sessions.sort(key=lambda s: (s.start, s.end, s.title))
     return sessions, embedded
+
+
+def _session(
+    ctx: _Ctx,
+    item: dict[str, Any],
+    sid: str,
+    place: str,
+    label: str,
+    tracks: dict[str, Track],
+    rooms: dict[str, Room],
+    paths: PathAllocator,
+) -> tuple[Session, str, list[tuple[str, Any]]] | None:
+    """One session, the stem its path was made from, and the speakers embedded in it."""
+    # Name fields in the spelling this export uses.
+    dash = any("-" in k for k in item) or not any("_" in k for k in item)
+    start_key, end_key = ("starts-at", "ends-at") if dash else ("start_time", "end_time")
+    start = parse_instant(get(item, "starts-at"), ctx.tz)
+    if start is None:
+        why = "has no start time" if not get(item, "starts-at") else "is not a timestamp"
+        ctx.report.warn(label, f"{place} {start_key}", f"{why}; session left out")
+        return None
+    end = _end(ctx, item, start, label, f"{place} {end_key}")
+    if end is None:
+        return None
+    title = text(get(item, "title"))
+    if not title:
+        ctx.report.warn(label, f"{place} title", "is empty; shown as 'Untitled session'")
+        title = "Untitled session"
+    track = _ref(ctx, item.get("track"), tracks, label, f"{place} track", _track_from)
+    room = _ref(ctx, item.get("microlocation"), rooms, label, f"{place} microlocation", None)
+    people = []
+    for sp in get(item, "speakers", []) if isinstance(get(item, "speakers"), list) else []:
+        if isinstance(sp, dict) and get(sp, "id") is not None:
+            people.append((str(get(sp, "id")), sp))
+    kind = get(item, "session-type")
+    stem = f"{safe_id(sid)}-{slugify(title)}"
+    session = Session(
+        id=sid,
+        title=title,
+        slug=slugify(title),
+        path=paths.allocate("sessions", stem),
+        start=start,
+        end=end,
+        day=conference_day(start, ctx.tz, ctx.day_change),
+        track_id=track,
+        room_id=room,
+        speaker_ids=tuple(dict.fromkeys(spid for spid, _ in people)),
+        subtitle=text(get(item, "subtitle")),
+        abstract=text(get(item, "long-abstract")) or text(get(item, "short-abstract")),
+        kind=text(get(kind, "name")),
+        language=text(get(item, "language")),
+        level=text(get(item, "level")),
+        links=_session_links(item),
+    )
+    return session, stem, people
 
 
 def _end(ctx: _Ctx, item: dict, start: datetime, label: str, place: str) -> datetime | None:
@@ -380,34 +428,25 @@ def _speakers(
                 talks.setdefault(spid, []).append(sid)
     paths = PathAllocator()
     speakers = []
+    memo = ctx.memo
+    if memo:
+        memo.begin("speakers", None)
+        memo.begin("listed", None)
     for spid in sorted(talks, key=lambda k: _speaker_sort_key(by_id.get(k) or embedded[k])):
         item = by_id.get(spid) or embedded.get(spid, {})
-        name = text(get(item, "name")) or "Unnamed speaker"
-        links = []
-        for key in _SPEAKER_LINKS:
-            value = text(get(item, key))
-            if value and key in _HANDLE_BASE and "/" not in value and "." not in value:
-                value = _HANDLE_BASE[key] + value.lstrip("@")
-            url = web_url(value)
-            if url:
-                links.append(Link(key, url, key.capitalize()))
-        speakers.append(
-            Speaker(
-                id=spid,
-                name=name,
-                slug=slugify(name),
-                path=paths.allocate("speakers", f"{safe_id(spid)}-{slugify(name)}"),
-                organisation=text(get(item, "organisation")),
-                position=text(get(item, "position")),
-                city=text(get(item, "city")),
-                country=text(get(item, "country")),
-                bio=text(get(item, "long-biography")) or text(get(item, "short-biography")),
-                photo=text(get(item, "photo-url")) or text(get(item, "thumbnail-image-url")),
-                featured=bool(get(item, "is-featured", False)),
-                links=tuple(links),
-                session_ids=tuple(sorted(talks[spid], key=lambda x: published[x].start)),
-            )
-        )
+        session_ids = tuple(sorted(talks[spid], key=lambda x: published[x].start))
+        made = memo.get("speakers", spid, (item, session_ids)) if memo else None
+        if made is not None:
+            speaker, stem = made
+            path = paths.allocate("speakers", stem)
+            if path != speaker.path:  # an earlier speaker now has this one's old path
+                speaker = replace(speaker, path=path)
+                memo.put("speakers", spid, (item, session_ids), (speaker, stem))
+        else:
+            speaker, stem = _speaker(spid, item, session_ids, paths)
+            if memo:
+                memo.put("speakers", spid, (item, session_ids), (speaker, stem))
+        speakers.append(speaker)
     # Sessions list speakers only when the speaker is known.
     known = {s.id for s in speakers}
     by_session: dict[str, list[str]] = {}
@@ -418,8 +457,52 @@ def _speakers(
     for s in sessions:
         extra = tuple(sp for sp in by_session.get(s.id, ()) if sp not in s.speaker_ids)
         ids = tuple(x for x in s.speaker_ids + extra if x in known)
-        fixed.append(s if ids == s.speaker_ids else replace(s, speaker_ids=ids))
+        fixed.append(s if ids == s.speaker_ids else _with_speakers(ctx, s, ids))
     return speakers, fixed
+
+
+def _speaker(
+    spid: str, item: dict[str, Any], session_ids: tuple[str, ...], paths: PathAllocator
+) -> tuple[Speaker, str]:
+    """One speaker and the stem its path was made from."""
+    name = text(get(item, "name")) or "Unnamed speaker"
+    links = []
+    for key in _SPEAKER_LINKS:
+        value = text(get(item, key))
+        if value and key in _HANDLE_BASE and "/" not in value and "." not in value:
+            value = _HANDLE_BASE[key] + value.lstrip("@")
+        url = web_url(value)
+        if url:
+            links.append(Link(key, url, key.capitalize()))
+    stem = f"{safe_id(spid)}-{slugify(name)}"
+    speaker = Speaker(
+        id=spid,
+        name=name,
+        slug=slugify(name),
+        path=paths.allocate("speakers", stem),
+        organisation=text(get(item, "organisation")),
+        position=text(get(item, "position")),
+        city=text(get(item, "city")),
+        country=text(get(item, "country")),
+        bio=text(get(item, "long-biography")) or text(get(item, "short-biography")),
+        photo=text(get(item, "photo-url")) or text(get(item, "thumbnail-image-url")),
+        featured=bool(get(item, "is-featured", False)),
+        links=tuple(links),
+        session_ids=session_ids,
+    )
+    return speaker, stem
+
+
+def _with_speakers(ctx: _Ctx, session: Session, ids: tuple[str, ...]) -> Session:
+    """`session` listing the speakers `ids`; the same object as last read's for the same pair."""
+    if not ctx.memo:
+        return replace(session, speaker_ids=ids)
+    key = (session, ids)
+    found = ctx.memo.get("listed", session.id, key)
+    if found is None:
+        found = replace(session, speaker_ids=ids)
+        ctx.memo.put("listed", session.id, key, found)
+    return found
 
 
 def _speaker_sort_key(item: dict[str, Any]) -> tuple[str, str]:

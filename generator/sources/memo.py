@@ -1,0 +1,68 @@
+"""What the preview's last read made from each file and record, so a rebuild re-reads only edits.
+
+Saving one session in an export of thousands rewrites the whole `sessions` file; reading every
+record of it again cost the preview more than the rest of the rebuild. A reader asks the memo
+for the result it made last time from an equal record in an equal context and gets the very same
+model object back, so everything downstream that is keyed by object (fingerprints, session
+cards, calendar entries) finds its earlier work too. Only results made without any problem
+reported are kept: a hit reports nothing, so it must have had nothing to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .common import Reporter
+from .loader import RawEvent
+
+
+class ReadMemo:
+    """Parsed files and per-record results of the last read, kept between the preview's builds."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[bytes, Any]] = {}
+        self._contexts: dict[str, Any] = {}
+        self._before: dict[str, dict[str, tuple[Any, Any]]] = {}
+        self._now: dict[str, dict[str, tuple[Any, Any]]] = {}
+
+    def parse(self, raw: RawEvent, key: str, report: Reporter, parse: Callable[[], Any]) -> Any:
+        """The parsed data file `key`: the last parse when its bytes are the same."""
+        data = raw.files[key]
+        hit = self._parsed.get(key)
+        if hit is not None and hit[0] == data:
+            return hit[1]
+        problems = len(report.problems)
+        value = parse()
+        if len(report.problems) == problems:
+            self._parsed[key] = (data, value)
+        else:
+            self._parsed.pop(key, None)
+        return value
+
+    def begin(self, kind: str, context: Any) -> None:
+        """Start reading records of `kind`; results made in another context are forgotten."""
+        if self._contexts.get(kind) != context:
+            self._before.pop(kind, None)
+        self._contexts[kind] = context
+        self._now[kind] = {}
+
+    def get(self, kind: str, key: str, item: Any) -> Any:
+        """The result made last time from a record equal to `item`, or None."""
+        hit = self._before.get(kind, {}).get(key)
+        if hit is None or hit[0] != item:
+            return None
+        self._now[kind][key] = hit
+        return hit[1]
+
+    def put(self, kind: str, key: str, item: Any, result: Any) -> None:
+        """Remember what `item` made (call only when reading it reported no problem)."""
+        self._now[kind][key] = (item, result)
+
+    def finish(self) -> None:
+        """After a read: what it used or made is what the next read may reuse."""
+        self._before, self._now = self._now, {}
+
+    def forget(self) -> None:
+        """After a failed read: nothing of it is trusted."""
+        self._parsed, self._contexts, self._before, self._now = {}, {}, {}, {}
