@@ -70,7 +70,8 @@ def schedule_xml(event: Event, schedule: Schedule, base_url: str = "") -> bytes:
     return build_exports(event, schedule, base_url)[PATHS[1]]
 
 
-Fragments = tuple[str, str]  # one session's JSON object and XML <event> element, as text
+# One session's JSON object and XML <event> element (UTF-8), and a digest of them.
+Fragments = tuple[bytes, bytes, bytes]
 CachedFragments = Callable[[Session, int, Callable[[], Fragments]], Fragments]
 
 
@@ -93,7 +94,8 @@ def build_exports(
         item = _event(event, s, numbers[s.id], acr, base_url, persons, tracks, room_names)
         xml = _xml_event(item)
         etree.indent(xml, level=3)
-        return _json(item), "      " + etree.tostring(xml, encoding="unicode") + "\n"
+        data = _json(item).encode("utf-8")
+        return data, b"      " + etree.tostring(xml, encoding="UTF-8") + b"\n", _hash(data)
 
     rooms: list[list[Fragments]] = []  # the fragments of each room of each day, in order
     days = []
@@ -141,19 +143,22 @@ def build_exports(
         "schedule": data,
     }
     skeleton = _json(doc)
-    lists = ["[" + ",".join(j for j, _ in items) + "]" for items in rooms]
     # The version is a hash of the content, so it changes exactly when the schedule does.
-    version = hashlib.sha256()
-    version.update(skeleton.encode("utf-8", "surrogatepass"))
-    for text in lists:
-        version.update(text.encode("utf-8", "surrogatepass"))
+    version = hashlib.sha256(skeleton.encode("utf-8"))
+    for items in rooms:
+        version.update(b"".join(digest for _, _, digest in items))
     data["version"] = version.hexdigest()[:16]
     skeleton = skeleton.replace(_NO_VERSION, f'"version":"{data["version"]}"', 1)
-    json_text = _JSON_TOKEN.sub(lambda m: lists[int(m[1])], skeleton)
-    return {
-        PATHS[0]: (json_text + "\n").encode("utf-8"),
-        PATHS[1]: _xml(event, base_url, data, rooms),
-    }
+    pieces = _JSON_TOKEN.split(skeleton + "\n")  # text, room number, text, room number...
+    chunks = [
+        b"[" + b",".join(j for j, _, _ in rooms[int(piece)]) + b"]" if i % 2 else piece.encode()
+        for i, piece in enumerate(pieces)
+    ]
+    return {PATHS[0]: b"".join(chunks), PATHS[1]: _xml(event, base_url, data, rooms)}
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 # Placeholders for each room's sessions in the skeleton: \x00 never survives the readers' text
@@ -245,8 +250,11 @@ def _xml(event: Event, base_url: str, data: dict[str, Any], rooms: list[list[Fra
                 r.set("guid", room_guids[room_name])
             r.append(etree.Comment(token.strip("\x00")))
     text = etree.tostring(root, encoding="unicode", pretty_print=True)
-    text = _XML_TOKEN.sub(lambda m: "".join(x for _, x in rooms[int(m[1])]), text)
-    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + text).encode("utf-8")
+    pieces = _XML_TOKEN.split("<?xml version='1.0' encoding='UTF-8'?>\n" + text)
+    return b"".join(
+        b"".join(x for _, x, _ in rooms[int(piece)]) if i % 2 else piece.encode()
+        for i, piece in enumerate(pieces)
+    )
 
 
 def _sub(parent: Any, tag: str, value: str | None, **attrs: str) -> Any:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
-from pathlib import PurePosixPath
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -80,10 +79,16 @@ def calendar_paths(event: Event) -> tuple[str, dict[str, str], dict[str, str]]:
         if t.id in used
     }
     sessions = {
-        s.id: claim(f"{FOLDER}/sessions/{PurePosixPath(s.path).stem or safe_id(s.id)}")
-        for s in event.sessions
+        s.id: claim(f"{FOLDER}/sessions/{_stem(s.path) or safe_id(s.id)}") for s in event.sessions
     }
     return whole, tracks, sessions
+
+
+def _stem(path: str) -> str:
+    """PurePosixPath(path).stem, without making a path object per session."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 Keep = Callable[[list[str], Session | None, bytes], bool]
@@ -96,14 +101,16 @@ def build_calendars(
     stamp: datetime,
     cached: Callable[[Session, Callable[[], bytes]], bytes] | None = None,
     keep: Keep | None = None,
+    paths: tuple[str, dict[str, str], dict[str, str]] | None = None,
 ) -> dict[str, bytes]:
     """Every calendar file: site-relative path -> bytes.
 
     `cached(session, make)` may return a VEVENT made earlier for an unchanged session.
     `keep(paths, session, header)` may keep files made earlier instead: a session's own file
     (session given), or the whole-event and track calendars (None), each made from `header`.
+    `paths`: calendar_paths(event), when already worked out.
     """
-    whole_path, track_paths, session_paths = calendar_paths(event)
+    whole_path, track_paths, session_paths = paths or calendar_paths(event)
     sessions = _ordered(s for day in schedule.days for s in day.sessions)
     zone = _zone(event)
     vtimezone = _vtimezone(zone, _years(event, sessions, zone))

@@ -62,11 +62,13 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             f"{len(event.tracks)} tracks, {len(event.rooms)} rooms, {len(event.sponsors)} sponsors"
         )
     cache = BuildCache.beside(config.output)
+    # The preview keeps its record and rendered texts in memory: nothing to load or save.
+    live = reuse is not None and reuse.live
     if reuse is None:
         reuse = Reuse(cache.load("outputs"))
     reuse.begin()
     with log.step("Rich text"):
-        richtext.load_known(cache.load("richtext"))
+        richtext.load_known({} if live else cache.load("richtext"))
         rendered = richtext.render_many(_rich_texts(event))
         log.info(f"{rendered} texts rendered, the rest from the build cache")
     with log.step("Plan pages"):
@@ -77,7 +79,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
         # Compiled templates are kept between the preview's builds while the theme is unchanged.
         env = reuse.environments.get(setup) or environment(theme)
         reuse.environments = {setup: env}
-    writer = Writer(config.output, reuse.manifest)
+    writer = Writer(config.output, reuse.manifest, durable=not live)
     try:
         with log.step("Images"):
             images = process_images(
@@ -92,7 +94,9 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
                 writer.write(path, data)
             writer.write("assets/images/offline.svg", pwa.OFFLINE_IMAGE)
         with log.step("Styles and scripts"):
-            writer.write("assets/css/site.css", scss.compile_theme(theme.scss_dirs))
+            # The setup digest covers the theme's files: the same digest, the same styles.
+            css = reuse.fragment("css", setup, lambda: scss.compile_theme(theme.scss_dirs))
+            writer.write("assets/css/site.css", css)
             writer.write("assets/css/event.css", scss.event_css(event, images.logo, track_class))
             for site_path, src in static.collect(theme.static_dirs).items():
                 writer.write(site_path, src.read_bytes())
@@ -116,7 +120,8 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
                 stamp = reuse.stamp or ics.build_stamp(fallback=modified)
                 if reuse.live:
                     reuse.stamp = stamp
-                _calendars(event, sched, config.base_url, stamp, writer, reuse, fps)
+                calendars = extra["calendars"]
+                _calendars(event, sched, config.base_url, stamp, calendars, writer, reuse, fps)
             with log.step("Schedule for apps (C3VOC JSON and XML)"):
                 _exports(event, sched, config.base_url, writer, reuse, fps)
             with log.step("Pages"):
@@ -161,8 +166,10 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
         raise
     if reuse.live:  # the preview's folder is its own: what it holds is known without looking
         reuse.manifest = writer.manifest()
-    cache.save("richtext", richtext.used_entries())
-    cache.save("outputs", reuse.finish(writer.hashes))
+    record = reuse.finish(writer.hashes)
+    if not live:
+        cache.save("richtext", richtext.used_entries())
+        cache.save("outputs", record)
     return BuildResult(
         output=config.output,
         pages=len(planned),
@@ -183,11 +190,12 @@ def _calendars(
     sched: schedule.Schedule,
     base_url: str,
     stamp: datetime,
+    paths: tuple[str, dict[str, str], dict[str, str]],
     writer: Writer,
     reuse: Reuse,
     fps: Fingerprints,
 ) -> None:
-    """Every calendar file, but those kept from the previous build."""
+    """Every calendar file (`paths`: ics.calendar_paths), but those kept from the last build."""
     made: dict[str, str] = {}  # path -> fingerprint, of the files made again
     heads: dict[bytes, str] = {}
 
@@ -203,7 +211,9 @@ def _calendars(
         return reuse.fragment("vevents", fps.session(s), make)
 
     # Entries are kept for the next build only in the preview; a build makes each one once.
-    files = ics.build_calendars(event, sched, base_url, stamp, cached if reuse.live else None, keep)
+    files = ics.build_calendars(
+        event, sched, base_url, stamp, cached if reuse.live else None, keep, paths
+    )
     for path, data in files.items():
         writer.write(path, data)
         reuse.made([path], made[path])

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import gc
 import html
 import mimetypes
 import os
@@ -34,6 +35,7 @@ from .errors import EventsiteError
 from .log import BuildLog
 
 DEBOUNCE = 0.15  # seconds of quiet after the last change before rebuilding
+COLLECT_WHEN_IDLE = 1.0  # seconds without a change after a build before collecting garbage
 PORT_TRIES = 20  # without --port, try 8000..8019
 PREFIX = "/__eventsite__/"
 SCRIPTS = (
@@ -402,6 +404,7 @@ class Preview:
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+        gc.enable()
 
     def _bind(self) -> list[socket.socket]:
         tries = PORT_TRIES if self.next_free_port and self.port else 1
@@ -488,7 +491,13 @@ class Preview:
         """Rebuild once per burst of changes: after `debounce` seconds without a new one."""
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._pending or self._stopping)
+                # Builds run with the garbage collector paused; it runs here, once things are
+                # quiet (see _build).
+                idle = None if gc.isenabled() else COLLECT_WHEN_IDLE
+                if not self._cond.wait_for(lambda: self._pending or self._stopping, idle):
+                    gc.collect()
+                    gc.enable()
+                    continue
                 while not self._stopping:
                     quiet = self._last_change + self.debounce - time.monotonic()
                     if quiet <= 0:
@@ -511,6 +520,10 @@ class Preview:
         out = self.tmp / "site"
         # Step lines are noise on every save; errors and warnings still show.
         blog = _RecordingLog(self.log.fmt, 1 if self.log.verbosity > 0 else -1, self.log.stream)
+        # The preview keeps the last build's objects (records, fingerprints, fragments): at
+        # 5,000 sessions, a full collection scanning them cost 0.1-0.2 s of a rebuild. Paused
+        # here, the collector runs when no change has come for COLLECT_WHEN_IDLE seconds.
+        gc.disable()
         t0 = time.perf_counter()
         errors: list[tuple[str, str]] = []
         try:

@@ -33,9 +33,17 @@ _JOURNAL = ".eventsite-journal"
 class Writer:
     """Writes files for a build; refuses escapes and second writes to one path."""
 
-    def __init__(self, output: Path, previous: dict[str, tuple[str, int]] | None = None) -> None:
-        """`previous`: the manifest of the output when the caller made it (the preview)."""
+    def __init__(
+        self, output: Path, previous: dict[str, tuple[str, int]] | None = None, durable: bool = True
+    ) -> None:
+        """`previous`: the output's manifest when the caller knows it (the preview does).
+
+        `durable`: the commit journal reaches the disk before any file moves (fsync), so that
+        even a power cut cannot leave a half-committed site. The preview's temporary folder
+        needs no such care, and fsync made it wait for every byte just written.
+        """
         self.output = output.resolve()
+        self.durable = durable
         self.parent = self.output.parent
         recover(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +153,7 @@ class Writer:
             "added": [p for p in changed if p not in self.previous],
             "removed": removed,
         }
-        _write_atomic(journal, json.dumps(entry).encode())
+        _write_atomic(journal, json.dumps(entry).encode(), self.durable)
         try:
             for path in removed:
                 _move(self.output / path, backup / path)
@@ -240,12 +248,13 @@ def _restore(src: Path, dst: Path) -> None:
     os.replace(src, dst)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if durable:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 

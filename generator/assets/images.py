@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -408,11 +409,17 @@ def _photo_thumbs(
 
 
 def _placeholder(name: str, files: dict[str, bytes]) -> Picture:
+    path, svg = _placeholder_file(name)
+    files[path] = svg
+    return Picture(path, None, PHOTO_SIZE, PHOTO_SIZE, placeholder=True)
+
+
+@functools.lru_cache(maxsize=16384)
+def _placeholder_file(name: str) -> tuple[str, bytes]:
+    """The placeholder's path and SVG: worked out once per name in a process (the preview)."""
     letters, color = initials(name), placeholder_color(name)
     label = letters.lower() if letters.isascii() and letters.isalnum() else letters.encode().hex()
-    path = f"{FOLDER}/placeholders/{label}-{color.lstrip('#')}.svg"
-    files[path] = placeholder_svg(letters, color)
-    return Picture(path, None, PHOTO_SIZE, PHOTO_SIZE, placeholder=True)
+    return f"{FOLDER}/placeholders/{label}-{color.lstrip('#')}.svg", placeholder_svg(letters, color)
 
 
 # ---- the whole event -------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def normalize(
 
     `memo` (the preview's) lets a reader that supports it reuse what the last read made.
     """
-    return limits.enforce(_read(raw, config, report, memo), raw, report)
+    return limits.enforce(_read(raw, config, report, memo), raw, report, memo)
 
 
 def _read(raw: RawEvent, config: Config, report: Reporter, memo: ReadMemo | None) -> Event:

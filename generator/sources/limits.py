@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from ..model import Event, Room, Session, Sponsor, Track, safe_id, unique_name
 from .common import Reporter
 from .loader import RawEvent
+from .memo import ReadMemo
 
 T = TypeVar("T", Track, Room)
 
@@ -40,8 +41,11 @@ def _limits(cls: type) -> tuple[tuple[str, int], ...]:
     return tuple((n, MAX_RICH if n in _RICH else MAX_PLAIN) for n in names)
 
 
-def enforce(event: Event, raw: RawEvent, report: Reporter) -> Event:
-    """The event with over-long texts cut and problems reported; everything else unchanged."""
+def enforce(event: Event, raw: RawEvent, report: Reporter, memo: ReadMemo | None = None) -> Event:
+    """The event with over-long texts cut and problems reported; everything else unchanged.
+
+    With a `memo`, a session or speaker that passed unchanged last time is not looked at again.
+    """
 
     def file_of(key: str) -> str:
         # Open Event keeps each record kind in its own file; schedule formats have one file.
@@ -62,8 +66,27 @@ def enforce(event: Event, raw: RawEvent, report: Reporter) -> Event:
                 changes[name] = value[:limit]
         return replace(record, **changes) if changes else record
 
-    sessions = tuple(_clip_session(clip, s, report, file_of) for s in event.sessions)
-    speakers = tuple(clip(s, "speakers", f"speakers (id {s.id})") for s in event.speakers)
+    def clip_all(kind: str, records: tuple, one: Callable[[Any], Any]) -> tuple:
+        if memo is None:
+            return tuple(one(r) for r in records)
+        memo.begin(f"limits {kind}", None)
+        out = []
+        for record in records:
+            if memo.get(f"limits {kind}", record.id, record) is None:
+                problems = len(report.problems)
+                clipped = one(record)
+                if clipped is record and len(report.problems) == problems:
+                    memo.put(f"limits {kind}", record.id, record, True)
+                record = clipped
+            out.append(record)
+        return tuple(out)
+
+    sessions = clip_all(
+        "sessions", event.sessions, lambda s: _clip_session(clip, s, report, file_of)
+    )
+    speakers = clip_all(
+        "speakers", event.speakers, lambda s: clip(s, "speakers", f"speakers (id {s.id})")
+    )
     tracks = _unique_slugs(tuple(clip(t, "tracks", f"tracks (id {t.id})") for t in event.tracks))
     rooms = _unique_slugs(
         tuple(clip(r, "microlocations", f"rooms (id {r.id})") for r in event.rooms)

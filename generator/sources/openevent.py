@@ -434,7 +434,8 @@ def _speakers(
         memo.begin("listed", None)
     for spid in sorted(talks, key=lambda k: _speaker_sort_key(by_id.get(k) or embedded[k])):
         item = by_id.get(spid) or embedded.get(spid, {})
-        session_ids = tuple(sorted(talks[spid], key=lambda x: published[x].start))
+        ids = talks[spid]
+        session_ids = tuple(sorted(ids, key=lambda x: published[x].start) if len(ids) > 1 else ids)
         made = memo.get("speakers", spid, (item, session_ids)) if memo else None
         if made is not None:
             speaker, stem = made
