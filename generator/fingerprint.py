@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -214,6 +214,17 @@ class Reuse:
                 value = make()
             now[key] = value
         return value
+
+    def carry(self, store: str, keys: Iterable[Any]) -> None:
+        """Keep the fragments at `keys` for the next build too, though this one did not use them.
+
+        A list of cards taken whole from the last build uses none of its cards; they must
+        outlive it, or one edit in the list would render every other card in it again.
+        """
+        before, now = self._before.get(store, {}), self._now.setdefault(store, {})
+        for key in keys:
+            if key not in now and key in before:
+                now[key] = before[key]
 
     def finish(self, hashes: dict[str, str]) -> dict[str, list[str]]:
         """After a commit: the record of this build, for the next one."""

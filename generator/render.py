@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -69,7 +70,9 @@ class Renderer:
             sessions_of=lambda sp: [event.sessions_by_id[i] for i in sp.session_ids],
             photo=self.photo,
             card=self.card,
+            cards=self.cards,
             tile=self.tile,
+            tiles=self.tiles,
             sponsor_logo=lambda sp: images.sponsor_logos.get(sp.id),
             track_class=track_class,
             rich=to_html,
@@ -100,6 +103,45 @@ class Renderer:
             (fp, show_day, root),
             lambda: self._module(root).session_card(session, show_day),
         )
+
+    @jinja2.pass_context
+    def cards(self, ctx: Any, sessions: Iterable[Session], show_day: bool = False) -> Markup:
+        """card() of each session, joined; a list whose sessions are unchanged is not joined again.
+
+        Lists are what the schedule, tracks and rooms pages are made of: at thousands of
+        sessions, calling card() per session was most of what rebuilding those pages cost.
+        """
+        sessions = list(sessions)
+        fp = self.fps.session if self.fps else (lambda s: s.id)
+        return self._list(
+            "cards",
+            [(fp(s), show_day, ctx["root"]) for s in sessions],
+            lambda: Markup("").join(self.card(ctx, s, show_day) for s in sessions),
+        )
+
+    @jinja2.pass_context
+    def tiles(self, ctx: Any, speakers: Iterable[Speaker], with_id: bool = False) -> Markup:
+        """tile() of each speaker, joined; cached like cards()."""
+        speakers = list(speakers)
+        fp = self.fps.person if self.fps else (lambda sp: sp.id)
+        return self._list(
+            "tiles",
+            [(fp(sp), with_id, ctx["root"]) for sp in speakers],
+            lambda: Markup("").join(self.tile(ctx, sp, with_id) for sp in speakers),
+        )
+
+    def _list(self, store: str, keys: list[tuple], make: Callable[[], Markup]) -> Markup:
+        """A cached list of `store` fragments; its members live on with it."""
+        made: list[bool] = []
+
+        def making() -> Markup:
+            made.append(True)
+            return make()
+
+        found = self.reuse.fragment("lists", (store, tuple(keys)), making)
+        if not made:
+            self.reuse.carry(store, keys)
+        return found
 
     @jinja2.pass_context
     def tile(self, ctx: Any, speaker: Speaker, with_id: bool = False) -> Markup:
