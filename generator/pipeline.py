@@ -164,7 +164,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
     except BaseException:
         writer.discard()
         raise
-    if reuse.live:  # the preview's folder is its own: what it holds is known without looking
+    if live:  # the preview's folder is its own: what it holds is known without looking
         reuse.manifest = writer.manifest()
     record = reuse.finish(writer.hashes)
     if not live:
@@ -199,12 +199,12 @@ def _calendars(
     made: dict[str, str] = {}  # path -> fingerprint, of the files made again
     heads: dict[bytes, str] = {}
 
-    def keep(paths: list[str], s: Session | None, header: bytes) -> bool:
+    def keep(files: list[str], s: Session | None, header: bytes) -> bool:
         head = heads.get(header) or heads.setdefault(header, digest(stamp, header))
         fp = digest(fps.session(s) if s else fps.whole(), head)
-        if reuse.keep(writer, paths, fp):
+        if reuse.keep(writer, files, fp):
             return True
-        made.update(dict.fromkeys(paths, fp))
+        made.update(dict.fromkeys(files, fp))
         return False
 
     def cached(s: Session, make: Callable[[], bytes]) -> bytes:

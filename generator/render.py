@@ -132,6 +132,8 @@ class Renderer:
 
     def _list(self, store: str, keys: list[tuple], make: Callable[[], Markup]) -> Markup:
         """A cached list of `store` fragments; its members live on with it."""
+        if not self.reuse.live:
+            return make()  # a build shows each list once: only the preview's next build needs it
         made: list[bool] = []
 
         def making() -> Markup:
