@@ -203,7 +203,8 @@ class _Stager(threading.Thread):
     def __init__(self, writer: Writer) -> None:
         super().__init__(name="eventsite-writer", daemon=True)
         self.writer = writer
-        self.queue: queue.Queue[list[tuple[str, bytes]] | None] = queue.Queue(maxsize=64)
+        # At most 16 batches wait (about 4 MB of pages): a slow disk must not fill memory.
+        self.queue: queue.Queue[list[tuple[str, bytes]] | None] = queue.Queue(maxsize=16)
         self.error: BaseException | None = None
         self.folders: set[str] = set()
         self.batch: list[tuple[str, bytes]] = []

@@ -292,3 +292,37 @@ def test_a_failure_in_the_second_process_leaves_the_previous_site(
         _build(data, site)
     assert all_files(site) == before
     assert not [c for c in multiprocessing.active_children() if c.is_alive()]
+
+
+def test_the_preview_renders_the_cards_of_edited_sessions_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lists of cards are kept whole; the cards in them must outlive builds that took the list
+    # as it was, or the next edit in that list would render all of its cards again.
+    made: list[tuple[str, str]] = []
+    original = pipeline.Renderer._module
+
+    def counting(self: pipeline.Renderer, root: str) -> Any:
+        module = original(self, root)
+
+        class Counted:
+            def session_card(self, s: Any, show_day: bool = False) -> Any:
+                made.append((s.id, root))
+                return module.session_card(s, show_day)
+
+            def speaker_tile(self, sp: Any, with_id: bool = False) -> Any:
+                return module.speaker_tile(sp, with_id)
+
+        return Counted()
+
+    monkeypatch.setattr(pipeline.Renderer, "_module", counting)
+    data = _copy_sample(tmp_path)
+    reuse = Reuse(live=True)
+    _build(data, tmp_path / "site", reuse)
+    # In other tracks, rooms and time slots, one after the other.
+    for n, ident in enumerate((2602, 2604, 2605, 2602)):
+        made.clear()
+        _set("sessions", ident, title=f"Edited {ident}, edit {n}")(data)
+        _build(data, tmp_path / "site", reuse)
+        # Site-root pages (schedule, tracks, rooms) render only the edited session's cards.
+        assert {s for s, root in made if root == ""} == {str(ident)}
