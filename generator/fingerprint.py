@@ -204,27 +204,33 @@ class Reuse:
         for path in paths:
             self.written[path] = fp
 
-    def fragment(self, store: str, key: Any, make: Callable[[], Any]) -> Any:
-        """A fragment (card HTML, calendar entry) made once per key, kept between builds."""
+    def fragment(
+        self,
+        store: str,
+        key: Any,
+        make: Callable[[], Any],
+        members: tuple[str, Iterable[Any]] | None = None,
+    ) -> Any:
+        """A fragment (card HTML, calendar entry) made once per key, kept between builds.
+
+        `members` (store, keys): the fragments a list is made of. A list taken whole from the
+        last build uses none of them; they are kept for the next build all the same, or one
+        edit in the list would render every other member again.
+        """
         now = self._now.setdefault(store, {})
         value = now.get(key)
         if value is None:
             value = self._before.get(store, {}).get(key)
             if value is None:
                 value = make()
+            elif members is not None:
+                before = self._before.get(members[0], {})
+                kept = self._now.setdefault(members[0], {})
+                for member in members[1]:
+                    if member not in kept and member in before:
+                        kept[member] = before[member]
             now[key] = value
         return value
-
-    def carry(self, store: str, keys: Iterable[Any]) -> None:
-        """Keep the fragments at `keys` for the next build too, though this one did not use them.
-
-        A list of cards taken whole from the last build uses none of its cards; they must
-        outlive it, or one edit in the list would render every other card in it again.
-        """
-        before, now = self._before.get(store, {}), self._now.setdefault(store, {})
-        for key in keys:
-            if key not in now and key in before:
-                now[key] = before[key]
 
     def finish(self, hashes: dict[str, str]) -> dict[str, list[str]]:
         """After a commit: the record of this build, for the next one."""

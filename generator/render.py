@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -96,13 +96,12 @@ class Renderer:
         The schedule, tracks and rooms pages show every card, speaker pages show them again:
         rendering each once is a large part of a build of thousands of sessions.
         """
-        root = ctx["root"]
-        fp = self.fps.session(session) if self.fps else session.id
-        return self.reuse.fragment(
-            "cards",
-            (fp, show_day, root),
-            lambda: self._module(root).session_card(session, show_day),
-        )
+        return self._fragment("session_card", session, show_day, ctx["root"])
+
+    @jinja2.pass_context
+    def tile(self, ctx: Any, speaker: Speaker, with_id: bool = False) -> Markup:
+        """The theme's speaker_tile macro for `speaker`, rendered once per build and page depth."""
+        return self._fragment("speaker_tile", speaker, with_id, ctx["root"])
 
     @jinja2.pass_context
     def cards(self, ctx: Any, sessions: Iterable[Session], show_day: bool = False) -> Markup:
@@ -111,50 +110,35 @@ class Renderer:
         Lists are what the schedule, tracks and rooms pages are made of: at thousands of
         sessions, calling card() per session was most of what rebuilding those pages cost.
         """
-        sessions = list(sessions)
-        fp = self.fps.session if self.fps else (lambda s: s.id)
-        return self._list(
-            "cards",
-            [(fp(s), show_day, ctx["root"]) for s in sessions],
-            lambda: Markup("").join(self.card(ctx, s, show_day) for s in sessions),
-        )
+        return self._list("session_card", list(sessions), show_day, ctx["root"])
 
     @jinja2.pass_context
     def tiles(self, ctx: Any, speakers: Iterable[Speaker], with_id: bool = False) -> Markup:
         """tile() of each speaker, joined; cached like cards()."""
-        speakers = list(speakers)
-        fp = self.fps.person if self.fps else (lambda sp: sp.id)
-        return self._list(
-            "tiles",
-            [(fp(sp), with_id, ctx["root"]) for sp in speakers],
-            lambda: Markup("").join(self.tile(ctx, sp, with_id) for sp in speakers),
+        return self._list("speaker_tile", list(speakers), with_id, ctx["root"])
+
+    def _key(self, macro: str, item: Session | Speaker, flag: bool, root: str) -> tuple:
+        """What a card or tile is made from: its fingerprint, the macro's flag, the page depth."""
+        if self.fps is None:
+            return (item.id, flag, root)
+        fp = self.fps.session(item) if macro == "session_card" else self.fps.person(item)
+        return (fp, flag, root)
+
+    def _fragment(self, macro: str, item: Session | Speaker, flag: bool, root: str) -> Markup:
+        return self.reuse.fragment(
+            macro,
+            self._key(macro, item, flag, root),
+            lambda: getattr(self._module(root), macro)(item, flag),
         )
 
-    def _list(self, store: str, keys: list[tuple], make: Callable[[], Markup]) -> Markup:
-        """A cached list of `store` fragments; its members live on with it."""
+    def _list(self, macro: str, items: list, flag: bool, root: str) -> Markup:
+        def make() -> Markup:
+            return Markup("").join(self._fragment(macro, item, flag, root) for item in items)
+
         if not self.reuse.live:
             return make()  # a build shows each list once: only the preview's next build needs it
-        made: list[bool] = []
-
-        def making() -> Markup:
-            made.append(True)
-            return make()
-
-        found = self.reuse.fragment("lists", (store, tuple(keys)), making)
-        if not made:
-            self.reuse.carry(store, keys)
-        return found
-
-    @jinja2.pass_context
-    def tile(self, ctx: Any, speaker: Speaker, with_id: bool = False) -> Markup:
-        """The theme's speaker_tile macro for `speaker`, rendered once per build and page depth."""
-        root = ctx["root"]
-        fp = self.fps.person(speaker) if self.fps else speaker.id
-        return self.reuse.fragment(
-            "tiles",
-            (fp, with_id, root),
-            lambda: self._module(root).speaker_tile(speaker, with_id),
-        )
+        keys = [self._key(macro, item, flag, root) for item in items]
+        return self.reuse.fragment("lists", (macro, tuple(keys)), make, (macro, keys))
 
     def _module(self, root: str) -> Any:
         """The theme's macros, bound to pages at the depth `root` stands for."""

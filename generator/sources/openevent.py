@@ -268,9 +268,8 @@ def _sessions(
         made = memo.get("sessions", sid, item) if memo else None
         if made is not None:
             session, stem, people = made
-            path = paths.allocate("sessions", stem)
-            if path != session.path:  # an earlier session now has this one's old path
-                session = replace(session, path=path)
+            session = _reallocated(paths, "sessions", session, stem)
+            if session is not made[0]:
                 memo.put("sessions", sid, item, (session, stem, people))
         else:
             problems = len(ctx.report.problems)
@@ -290,6 +289,15 @@ def _sessions(
         sessions.append(session)
     sessions.sort(key=lambda s: (s.start, s.end, s.title))
     return sessions, embedded
+
+
+def _reallocated(paths: PathAllocator, folder: str, record: Any, stem: str) -> Any:
+    """A session or speaker from the last read, at the path this read allocates it.
+
+    Usually its old path; another one when an earlier record now holds that path.
+    """
+    path = paths.allocate(folder, stem)
+    return record if path == record.path else replace(record, path=path)
 
 
 def _session(
@@ -439,9 +447,8 @@ def _speakers(
         made = memo.get("speakers", spid, (item, session_ids)) if memo else None
         if made is not None:
             speaker, stem = made
-            path = paths.allocate("speakers", stem)
-            if path != speaker.path:  # an earlier speaker now has this one's old path
-                speaker = replace(speaker, path=path)
+            speaker = _reallocated(paths, "speakers", speaker, stem)
+            if speaker is not made[0]:
                 memo.put("speakers", spid, (item, session_ids), (speaker, stem))
         else:
             speaker, stem = _speaker(spid, item, session_ids, paths)
