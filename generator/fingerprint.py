@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -102,13 +102,19 @@ class Fingerprints:
         self._whole = ""
         self._by_object: dict[int, tuple[Session, str]] = {}
 
-    def _memo(self, kind: str, key: str, parts: tuple) -> str:
-        """digest(*parts), or last build's when its parts were the same objects and values."""
+    def _memo(self, kind: str, key: str, probe: tuple, parts: tuple) -> str:
+        """digest(*parts), or last build's when its `probe` was equal.
+
+        A probe is the parts with model objects replaced by their id(): model objects count
+        as the same only when they are the very same object (equal aware datetimes may print
+        apart), and comparing ids and plain values is one C-level tuple comparison. An id
+        cannot be reused by another object meanwhile: the memo keeps last build's parts alive.
+        """
         now = self._now[kind]
         found = now.get(key)
         if found is None:
             hit = self._before[kind].get(key)
-            found = hit if hit is not None and _same(hit[0], parts) else (parts, digest(*parts))
+            found = hit if hit is not None and hit[0] == probe else (probe, digest(*parts), parts)
             now[key] = found
         return found[1]
 
@@ -119,11 +125,14 @@ class Fingerprints:
         if found is not None and found[0] is s:
             return found[1]
         by_id, photos = self.event.speakers_by_id, self.photos
-        parts: tuple = (self.base, s, self.uids.get(s.id), self.calendars.get(s.id))
+        head = (self.base, self.uids.get(s.id), self.calendars.get(s.id))
+        parts, probe = (*head, s), (*head, id(s))
         for i in s.speaker_ids:
             if i in by_id:
-                parts += (by_id[i], photos.get(i))
-        fp = self._memo("session", s.id, parts)
+                sp, photo = by_id[i], photos.get(i)
+                parts += (sp, photo)
+                probe += (id(sp), photo)
+        fp = self._memo("session", s.id, probe, parts)
         self._by_object[id(s)] = (s, fp)
         return fp
 
@@ -131,11 +140,15 @@ class Fingerprints:
         """A speaker page."""
         by_id = self.event.sessions_by_id
         talks = tuple(self.session(by_id[i]) for i in sp.session_ids if i in by_id)
-        return self._memo("speaker", sp.id, (self.base, sp, self.photos.get(sp.id), *talks))
+        photo = self.photos.get(sp.id)
+        return self._memo(
+            "speaker", sp.id, (self.base, id(sp), photo, *talks), (self.base, sp, photo, *talks)
+        )
 
     def person(self, sp: Speaker) -> str:
         """A speaker as lists show them: the speaker and their photo (a speaker tile)."""
-        return self._memo("person", sp.id, (self.base, sp, self.photos.get(sp.id)))
+        photo = self.photos.get(sp.id)
+        return self._memo("person", sp.id, (self.base, id(sp), photo), (self.base, sp, photo))
 
     def whole(self) -> str:
         """Everything: pages that list all sessions or speakers, calendars, exports."""
@@ -145,17 +158,6 @@ class Fingerprints:
                 self.base, [self.session(s) for s in sessions], [self.person(sp) for sp in speakers]
             )
         return self._whole
-
-
-def _same(a: tuple, b: tuple) -> bool:
-    """Parts made of the very same model objects (equal datetimes may print apart) and equal
-    plain values."""
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b, strict=True):
-        if x is not y and (isinstance(x, Session | Speaker) or x != y):
-            return False
-    return True
 
 
 class Reuse:
@@ -181,8 +183,8 @@ class Reuse:
         self.reader = ReadMemo() if live else None  # records read last time, and what they made
         self.fingerprints: dict[str, dict] | None = {} if live else None
         self.manifest: dict[str, tuple[str, int]] | None = None  # the live output's files
-        self._before: dict[str, dict] = {}
-        self._now: dict[str, dict] = {}
+        self._before: dict[Hashable, dict] = {}
+        self._now: dict[Hashable, dict] = {}
 
     def begin(self) -> None:
         """Start a build: nothing written yet."""
@@ -190,13 +192,24 @@ class Reuse:
 
     def keep(self, writer: Writer, paths: list[str], fp: str) -> bool:
         """Keep the previous files at `paths` when they were made from `fp`; else False."""
+        if len(paths) == 1:
+            return self.keep_file(writer, paths[0], fp)
+        record, before = self.record, writer.previous
         for path in paths:
-            entry, previous = self.record.get(path), writer.previous.get(path)
-            if not entry or not previous or entry != [fp, previous[0]]:
+            entry, previous = record.get(path), before.get(path)
+            if entry is None or previous is None or entry[0] != fp or entry[1] != previous[0]:
                 return False
         for path in paths:
             writer.keep(path)
             self.written[path] = fp
+        return True
+
+    def keep_file(self, writer: Writer, path: str, fp: str) -> bool:
+        """keep() of one file, the quickest way: a build asks it for every page."""
+        entry = self.record.get(path)
+        if entry is None or entry[0] != fp or not writer.keep(path, entry[1]):
+            return False
+        self.written[path] = fp
         return True
 
     def made(self, paths: list[str], fp: str) -> None:
@@ -206,10 +219,10 @@ class Reuse:
 
     def fragment(
         self,
-        store: str,
+        store: Hashable,
         key: Any,
         make: Callable[[], Any],
-        members: tuple[str, Iterable[Any]] | None = None,
+        members: tuple[Hashable, Sequence[Any]] | None = None,
     ) -> Any:
         """A fragment (card HTML, calendar entry) made once per key, kept between builds.
 
@@ -224,11 +237,11 @@ class Reuse:
             if value is None:
                 value = make()
             elif members is not None:
-                before = self._before.get(members[0], {})
-                kept = self._now.setdefault(members[0], {})
-                for member in members[1]:
-                    if member not in kept and member in before:
-                        kept[member] = before[member]
+                kind, keys = members
+                before = self._before.get(kind, {})
+                # In C, as lists have thousands of members; one last build lacked (none should)
+                # is carried as None, which reads as absent.
+                self._now.setdefault(kind, {}).update(zip(keys, map(before.get, keys), strict=True))
             now[key] = value
         return value
 

@@ -21,8 +21,6 @@ from .schedule import Schedule
 PRODID = f"-//eventsite//eventsite {__version__}//EN"
 FOOTER = b"END:VCALENDAR\r\n"
 FOLDER = "calendar"
-_STAND_IN = datetime(1900, 1, 1, tzinfo=UTC)
-_STAND_IN_LINE = b"\r\nDTSTAMP:19000101T000000Z\r\n"  # DTSTAMP is never a VEVENT's first line
 
 # Zones that are plain UTC: their times are written with "Z" and need no VTIMEZONE.
 _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
@@ -102,13 +100,16 @@ def build_calendars(
     cached: Callable[[Session, Callable[[], bytes]], bytes] | None = None,
     keep: Keep | None = None,
     paths: tuple[str, dict[str, str], dict[str, str]] | None = None,
+    uids: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
     """Every calendar file: site-relative path -> bytes.
 
-    `cached(session, make)` may return a VEVENT made earlier for an unchanged session.
+    `cached(session, make)` may return a VEVENT made earlier for an unchanged session and the
+    same `stamp`.
     `keep(paths, session, header)` may keep files made earlier instead: a session's own file
     (session given), or the whole-event and track calendars (None), each made from `header`.
-    `paths`: calendar_paths(event), when already worked out.
+    `paths`, `uids`: calendar_paths(event) and session_uids(event, event.sessions), when
+    already worked out.
     """
     whole_path, track_paths, session_paths = paths or calendar_paths(event)
     sessions = _ordered(s for day in schedule.days for s in day.sessions)
@@ -121,18 +122,14 @@ def build_calendars(
     own = [s for s in sessions if keep is None or not keep([session_paths[s.id]], s, event_head)]
     if not make_lists and not own:
         return {}
-    stamp_line = b"\r\nDTSTAMP:" + _utc(stamp).strftime("%Y%m%dT%H%M%SZ").encode() + b"\r\n"
-    uids = session_uids(event, sessions)
+    uids = session_uids(event, sessions) if uids is None else uids
 
     def entry(s: Session) -> bytes:
-        # Made with a stand-in DTSTAMP, so an entry cached in one build serves the next.
-        return _vevent(s, event, zone, uids[s.id], base_url, _STAND_IN)
+        return _vevent(s, event, zone, uids[s.id], base_url, stamp)
 
     # Each VEVENT is serialised once; every calendar is a header, these chunks and a footer.
     chunks = {
-        s.id: (cached(s, partial(entry, s)) if cached else entry(s)).replace(
-            _STAND_IN_LINE, stamp_line
-        )
+        s.id: cached(s, partial(entry, s)) if cached else entry(s)
         for s in (sessions if make_lists else own)
     }
     files = {}
@@ -271,12 +268,13 @@ def session_uids(event: Event, sessions: Iterable[Session]) -> dict[str, str]:
 
 def _years(event: Event, sessions: list[Session], zone: tzinfo) -> tuple[int, int] | None:
     """The first and last calendar year (in the event's zone) the calendars touch."""
-    instants = [t for s in sessions for t in (s.start, s.end)]
-    instants += [t for t in (event.start, event.end) if t is not None]
+    instants = [t for t in (event.start, event.end) if t is not None]
+    for times in ([s.start for s in sessions], [s.end for s in sessions]):
+        instants += [min(times), max(times)] if times else []
     if not instants:
         return None
-    local = [t.astimezone(zone) for t in instants]
-    return min(local).year, max(local).year
+    # A later instant is never in an earlier year, whatever the zone: only the ends are converted.
+    return min(instants).astimezone(zone).year, max(instants).astimezone(zone).year
 
 
 def _vtimezone(zone: tzinfo, years: tuple[int, int] | None) -> Timezone | None:

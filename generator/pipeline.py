@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import multiprocessing
 import time
@@ -201,22 +202,27 @@ def _calendars(
 
     def keep(files: list[str], s: Session | None, header: bytes) -> bool:
         head = heads.get(header) or heads.setdefault(header, digest(stamp, header))
-        fp = digest(fps.session(s) if s else fps.whole(), head)
+        fp = _joined(fps.session(s) if s else fps.whole(), head)
         if reuse.keep(writer, files, fp):
             return True
         made.update(dict.fromkeys(files, fp))
         return False
 
     def cached(s: Session, make: Callable[[], bytes]) -> bytes:
-        return reuse.fragment("vevents", fps.session(s), make)
+        return reuse.fragment(("vevents", stamp), fps.session(s), make)
 
     # Entries are kept for the next build only in the preview; a build makes each one once.
     files = ics.build_calendars(
-        event, sched, base_url, stamp, cached if reuse.live else None, keep, paths
+        event, sched, base_url, stamp, cached if reuse.live else None, keep, paths, fps.uids
     )
     for path, data in files.items():
         writer.write(path, data)
         reuse.made([path], made[path])
+
+
+@functools.lru_cache(maxsize=65536)  # a calendar per session, asked again on every save
+def _joined(fingerprint: str, head: str) -> str:
+    return digest(fingerprint, head)
 
 
 def _exports(
@@ -255,13 +261,14 @@ class _Pages:
 
     def make(self, pages: Iterable[pages_mod.Page]) -> None:
         """Write each page, or keep the previous build's copy when nothing it shows changed."""
+        reuse, writer, fps = self.reuse, self.writer, self.fps
         for page in pages:
-            fp = _page_fingerprint(page, self.fps)
-            if self.reuse.keep(self.writer, [page.path], fp):
+            fp = _page_fingerprint(page, fps)
+            if reuse.keep_file(writer, page.path, fp):
                 self.kept += 1
             else:
-                self.writer.write(page.path, self.renderer.render(page))
-                self.reuse.made([page.path], fp)
+                writer.write(page.path, self.renderer.render(page))
+                reuse.made([page.path], fp)
 
     @contextlib.contextmanager
     def shared(self, pages: list[pages_mod.Page]) -> Iterator[Callable[[], None]]:

@@ -117,17 +117,17 @@ class Renderer:
         """tile() of each speaker, joined; cached like cards()."""
         return self._list("speaker_tile", list(speakers), with_id, ctx["root"])
 
-    def _key(self, macro: str, item: Session | Speaker, flag: bool, root: str) -> tuple:
-        """What a card or tile is made from: its fingerprint, the macro's flag, the page depth."""
+    def _key(self, macro: str, item: Session | Speaker) -> str:
+        """What a card or tile is made from: its fingerprint (with the macro's flag and the page
+        depth as the store)."""
         if self.fps is None:
-            return (item.id, flag, root)
-        fp = self.fps.session(item) if macro == "session_card" else self.fps.person(item)
-        return (fp, flag, root)
+            return item.id
+        return self.fps.session(item) if macro == "session_card" else self.fps.person(item)
 
     def _fragment(self, macro: str, item: Session | Speaker, flag: bool, root: str) -> Markup:
         return self.reuse.fragment(
-            macro,
-            self._key(macro, item, flag, root),
+            (macro, flag, root),
+            self._key(macro, item),
             lambda: getattr(self._module(root), macro)(item, flag),
         )
 
@@ -135,10 +135,12 @@ class Renderer:
         def make() -> Markup:
             return Markup("").join(self._fragment(macro, item, flag, root) for item in items)
 
-        if not self.reuse.live:
+        if not self.reuse.live or self.fps is None:
             return make()  # a build shows each list once: only the preview's next build needs it
-        keys = [self._key(macro, item, flag, root) for item in items]
-        return self.reuse.fragment("lists", (macro, tuple(keys)), make, (macro, keys))
+        fingerprint = self.fps.session if macro == "session_card" else self.fps.person
+        keys = tuple(map(fingerprint, items))
+        store = (macro, flag, root)
+        return self.reuse.fragment("lists", (store, keys), make, (store, keys))
 
     def _module(self, root: str) -> Any:
         """The theme's macros, bound to pages at the depth `root` stands for."""

@@ -44,6 +44,7 @@ def _shift_headings(html_text: str, top: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{new[int(m.group(2))]}", html_text)
 
 
+@lru_cache(maxsize=65536)  # the preview asks again for every text on every save
 def cache_key(text: str, top: int) -> str:
     """The content hash a rendered text is kept under."""
     return hashlib.sha256(f"{RENDER_VERSION}\0{top}\0{text}".encode()).hexdigest()[:32]

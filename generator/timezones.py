@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Instants outside these years are typing errors, and near year 1 or 9999 the arithmetic of
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 MIN_YEAR, MAX_YEAR = 1900, 2999
 # A length beyond a year is no session length: treated as unreadable.
 MAX_DURATION = timedelta(days=366)
+_OFFSETS: dict[tzinfo, tzinfo] = {}
 
 # Non-IANA spellings seen in real exports, mapped only where the answer is unambiguous.
 _ALIASES = {
@@ -63,8 +64,11 @@ def parse_instant(value: object, tz: ZoneInfo) -> datetime | None:
     if not MIN_YEAR <= dt.year <= MAX_YEAR:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=tz)
-    return dt
+        return dt.replace(tzinfo=tz)
+    # One offset object per offset: datetimes with the very same tzinfo compare without asking
+    # it for their offsets, which made sorting 5,000 sessions four times slower.
+    shared = _OFFSETS.setdefault(dt.tzinfo, dt.tzinfo)
+    return dt if shared is dt.tzinfo else dt.replace(tzinfo=shared)
 
 
 def parse_duration(value: object) -> timedelta | None:

@@ -45,6 +45,23 @@ def test_naive_timestamp_is_read_in_event_zone() -> None:
     assert parse_instant("soon", tz) is None
 
 
+def test_instants_with_the_same_offset_share_one_zone_object() -> None:
+    # Datetimes with the very same tzinfo compare without calling it: sorting thousands of
+    # sessions depends on it. The offset and how the instant prints are unchanged.
+    tz = ZoneInfo("Europe/Berlin")
+    a = parse_instant("2030-07-01T10:00:00+02:00", tz)
+    b = parse_instant("2030-07-01T09:00:00+02:00", tz)
+    c = parse_instant("2030-07-01T09:00:00+05:30", tz)
+    assert a is not None and b is not None and c is not None
+    assert a.tzinfo is b.tzinfo
+    assert c.tzinfo is not a.tzinfo
+    assert (a.isoformat(), c.isoformat()) == (
+        "2030-07-01T10:00:00+02:00",
+        "2030-07-01T09:00:00+05:30",
+    )
+    assert sorted([a, c, b]) == [c, b, a]
+
+
 @pytest.mark.parametrize(
     ("raw", "minutes"), [("00:30", 30), ("01:15:00", 75), ("00.30", 30), (45, 45), ("x", None)]
 )

@@ -409,17 +409,20 @@ def _photo_thumbs(
 
 
 def _placeholder(name: str, files: dict[str, bytes]) -> Picture:
-    path, svg = _placeholder_file(name)
-    files[path] = svg
-    return Picture(path, None, PHOTO_SIZE, PHOTO_SIZE, placeholder=True)
+    picture, svg = _placeholder_file(name)
+    files[picture.src] = svg
+    return picture
 
 
 @functools.lru_cache(maxsize=16384)
-def _placeholder_file(name: str) -> tuple[str, bytes]:
-    """The placeholder's path and SVG: worked out once per name in a process (the preview)."""
+def _placeholder_file(name: str) -> tuple[Picture, bytes]:
+    """The placeholder and its SVG: worked out once per name in a process (the preview)."""
     letters, color = initials(name), placeholder_color(name)
     label = letters.lower() if letters.isascii() and letters.isalnum() else letters.encode().hex()
-    return f"{FOLDER}/placeholders/{label}-{color.lstrip('#')}.svg", placeholder_svg(letters, color)
+    path = f"{FOLDER}/placeholders/{label}-{color.lstrip('#')}.svg"
+    return Picture(path, None, PHOTO_SIZE, PHOTO_SIZE, placeholder=True), placeholder_svg(
+        letters, color
+    )
 
 
 # ---- the whole event -------------------------------------------------------------------------

@@ -50,7 +50,9 @@ class ReadMemo:
     def get(self, kind: str, key: str, item: Any) -> Any:
         """The result made last time from a record equal to `item`, or None."""
         hit = self._before.get(kind, {}).get(key)
-        if hit is None or hit[0] != item:
+        # By identity first: records of a file parsed last time, and model objects, often are
+        # the very same objects (a dataclass's == compares every field even then).
+        if hit is None or (hit[0] is not item and hit[0] != item):
             return None
         self._now[kind][key] = hit
         return hit[1]
@@ -58,6 +60,11 @@ class ReadMemo:
     def put(self, kind: str, key: str, item: Any, result: Any) -> None:
         """Remember what `item` made (call only when reading it reported no problem)."""
         self._now[kind][key] = (item, result)
+
+    def carry(self, kind: str) -> None:
+        """Keep every result of `kind` from last time for the next read, though none was asked
+        for (a result made from them was reused whole)."""
+        self._now[kind] = self._before.get(kind, {})
 
     def finish(self) -> None:
         """After a read: what it used or made is what the next read may reuse."""

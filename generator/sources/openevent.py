@@ -255,23 +255,23 @@ def _sessions(
         if not isinstance(item, dict):
             ctx.report.warn(label, f"sessions[{i}]", "is not an object; left out")
             continue
-        sid = get(item, "id")
-        place = f"sessions[{i}]" + (f" (id {sid})" if sid is not None else "")
-        state = text(get(item, "state")).lower()
-        if state not in PUBLISHED_STATES:
-            continue
-        if sid is None or str(sid) in seen:
-            why = "has no id" if sid is None else f"repeats id {sid}"
-            ctx.report.warn(label, place, f"{why}; left out")
-            continue
-        sid = str(sid)
-        made = memo.get("sessions", sid, item) if memo else None
+        raw_id = get(item, "id")
+        sid = None if raw_id is None else str(raw_id)
+        # A record equal to last read's was published and placeable: its checks can be skipped.
+        made = memo.get("sessions", sid, item) if memo and sid and sid not in seen else None
         if made is not None:
             session, stem, people = made
             session = _reallocated(paths, "sessions", session, stem)
             if session is not made[0]:
                 memo.put("sessions", sid, item, (session, stem, people))
         else:
+            place = f"sessions[{i}]" + (f" (id {raw_id})" if sid is not None else "")
+            if text(get(item, "state")).lower() not in PUBLISHED_STATES:
+                continue
+            if sid is None or sid in seen:
+                why = "has no id" if sid is None else f"repeats id {raw_id}"
+                ctx.report.warn(label, place, f"{why}; left out")
+                continue
             problems = len(ctx.report.problems)
             made = _session(ctx, item, sid, place, label, tracks, rooms, paths)
             if made is None:
@@ -415,13 +415,39 @@ def _speakers(
     ctx: _Ctx, items: list[Any], sessions: list[Session], embedded: dict[str, dict[str, Any]]
 ) -> tuple[list[Speaker], list[Session]]:
     """Speakers with at least one published session; session speaker lists made consistent."""
+    memo = ctx.memo
+    found = None
+    if memo:
+        # The speakers depend on the speakers file, the embedded summaries and, of the
+        # sessions, only who speaks when: an edit that changes none of them changes no speaker.
+        stage = (items, [(s.id, s.speaker_ids, s.start) for s in sessions], embedded)
+        memo.begin("speaker list", None)
+        memo.begin("listed", None)
+        found = memo.get("speaker list", "", stage)
+        if found is not None:
+            memo.carry("speakers")
+    if found is None:
+        problems = len(ctx.report.problems)
+        found = _speaker_list(ctx, items, sessions, embedded)
+        if memo and len(ctx.report.problems) == problems:
+            memo.put("speaker list", "", stage, found)
+    speakers, fixes = found
+    fixed = [s if s.id not in fixes else _with_speakers(ctx, s, fixes[s.id]) for s in sessions]
+    return speakers, fixed
+
+
+def _speaker_list(
+    ctx: _Ctx, items: list[Any], sessions: list[Session], embedded: dict[str, dict[str, Any]]
+) -> tuple[list[Speaker], dict[str, tuple[str, ...]]]:
+    """The speakers, and the speaker ids of each session whose list must change."""
     label = ctx.raw.label("speakers")
     by_id: dict[str, dict[str, Any]] = {}
     for i, item in enumerate(items):
-        if not isinstance(item, dict) or get(item, "id") is None:
+        spid = get(item, "id")  # None for what is no object
+        if spid is None:
             ctx.report.warn(label, f"speakers[{i}]", "has no id; ignored")
             continue
-        by_id.setdefault(str(get(item, "id")), item)
+        by_id.setdefault(str(spid), item)
     published = {s.id: s for s in sessions}
     talks: dict[str, list[str]] = {}
     for s in sessions:
@@ -439,7 +465,6 @@ def _speakers(
     memo = ctx.memo
     if memo:
         memo.begin("speakers", None)
-        memo.begin("listed", None)
     for spid in sorted(talks, key=lambda k: _speaker_sort_key(by_id.get(k) or embedded[k])):
         item = by_id.get(spid) or embedded.get(spid, {})
         ids = talks[spid]
@@ -461,12 +486,13 @@ def _speakers(
     for spid, sids in talks.items():
         for sid in sids:
             by_session.setdefault(sid, []).append(spid)
-    fixed = []
+    fixes = {}
     for s in sessions:
         extra = tuple(sp for sp in by_session.get(s.id, ()) if sp not in s.speaker_ids)
         ids = tuple(x for x in s.speaker_ids + extra if x in known)
-        fixed.append(s if ids == s.speaker_ids else _with_speakers(ctx, s, ids))
-    return speakers, fixed
+        if ids != s.speaker_ids:
+            fixes[s.id] = ids
+    return speakers, fixes
 
 
 def _speaker(
