@@ -173,7 +173,12 @@ class Reuse:
     """
 
     def __init__(self, record: dict[str, list[str]] | None = None, live: bool = False) -> None:
-        self.record = record or {}
+        # A damaged build cache costs renders, never the build: odd entries are dropped.
+        self.record = {
+            path: entry
+            for path, entry in (record or {}).items()
+            if isinstance(entry, list) and len(entry) == 2
+        }
         self.written: dict[str, str] = {}  # this build: site path -> fingerprint
         self.live = live
         # The preview keeps its first build's calendar DTSTAMP: else every save, by changing the

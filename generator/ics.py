@@ -273,8 +273,10 @@ def _years(event: Event, sessions: list[Session], zone: tzinfo) -> tuple[int, in
         instants += [min(times), max(times)] if times else []
     if not instants:
         return None
-    # A later instant is never in an earlier year, whatever the zone: only the ends are converted.
-    return min(instants).astimezone(zone).year, max(instants).astimezone(zone).year
+    # Only the first and last instants are converted (a zone setting its clocks back across
+    # New Year can put the later one in the earlier year: hence the ordering).
+    years = sorted(t.astimezone(zone).year for t in (min(instants), max(instants)))
+    return years[0], years[1]
 
 
 def _vtimezone(zone: tzinfo, years: tuple[int, int] | None) -> Timezone | None:

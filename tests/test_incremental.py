@@ -74,6 +74,12 @@ EDITS: dict[str, Edit] = {
         "speakers", lambda items: _item(items, 302)["sessions"].append({"id": 2601})
     ),
     "session id changed": _set("sessions", 2607, id=2699),
+    # Equal to 302 as Python compares JSON values, yet another id ("302.0"): a new speaker.
+    "speaker id written with a fraction": _set("speakers", 302, id=302.0),
+    # Equal records to Python again, but the session now names speaker "320.0".
+    "session's speaker id written with a fraction": _change(
+        "sessions", lambda items: _item(items, 2606)["speakers"][0].update(id=320.0)
+    ),
 }
 
 

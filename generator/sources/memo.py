@@ -22,23 +22,40 @@ class ReadMemo:
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[bytes, Any]] = {}
+        self._floats: dict[str, list[str]] = {}
         self._contexts: dict[str, Any] = {}
         self._before: dict[str, dict[str, tuple[Any, Any]]] = {}
         self._now: dict[str, dict[str, tuple[Any, Any]]] = {}
 
-    def parse(self, raw: RawEvent, key: str, report: Reporter, parse: Callable[[], Any]) -> Any:
-        """The parsed data file `key`: the last parse when its bytes are the same."""
+    def parse(
+        self, raw: RawEvent, key: str, report: Reporter, parse: Callable[[list[str]], Any]
+    ) -> Any:
+        """The parsed data file `key`: the last parse when its bytes are the same.
+
+        `parse(floats)` parses the file and lists the numbers with a fraction it met: see floats().
+        """
         data = raw.files[key]
         hit = self._parsed.get(key)
         if hit is not None and hit[0] == data:
             return hit[1]
         problems = len(report.problems)
-        value = parse()
+        floats: list[str] = []
+        value = parse(floats)
+        self._floats[key] = floats
         if len(report.problems) == problems:
             self._parsed[key] = (data, value)
         else:
             self._parsed.pop(key, None)
         return value
+
+    def floats(self, key: str) -> list[str]:
+        """The numbers with a fraction in data file `key`, as written, in order.
+
+        Records are compared as Python compares JSON values, where 7 == 7.0; the reader turns
+        them into different text ("7", "7.0"). A read whose context holds this list reuses
+        nothing when a number gained or lost its fraction.
+        """
+        return self._floats.get(key, [])
 
     def begin(self, kind: str, context: Any) -> None:
         """Start reading records of `kind`; results made in another context are forgotten."""
@@ -73,3 +90,4 @@ class ReadMemo:
     def forget(self) -> None:
         """After a failed read: nothing of it is trusted."""
         self._parsed, self._contexts, self._before, self._now = {}, {}, {}, {}
+        self._floats = {}

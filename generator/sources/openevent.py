@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import marshal
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -103,7 +104,7 @@ def normalize(
         )
     data = {}
     for key in (k for k in raw.files if k in FILES):
-        parse = lambda key=key: parse_json(raw, key, report.warn_text)  # noqa: E731
+        parse = functools.partial(parse_json, raw, key, report.warn_text)
         data[key] = memo.parse(raw, key, report, parse) if memo else parse()
     ev = data["event"]
     if not isinstance(ev, dict):
@@ -249,7 +250,8 @@ def _sessions(
     embedded: dict[str, dict[str, Any]] = {}
     memo = ctx.memo
     if memo:
-        memo.begin("sessions", (ctx.tz, ctx.day_change, list(tracks.items()), list(rooms.items())))
+        places = (list(tracks.items()), list(rooms.items()))
+        memo.begin("sessions", (ctx.tz, ctx.day_change, places, memo.floats("sessions")))
     known = (len(tracks), len(rooms))
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -418,28 +420,39 @@ def _speakers(
     memo = ctx.memo
     found = None
     if memo:
-        # The speakers depend on the speakers file, the embedded summaries and, of the
-        # sessions, only who speaks when: an edit that changes none of them changes no speaker.
-        stage = (items, [(s.id, s.speaker_ids, s.start) for s in sessions], embedded)
+        # The speakers depend on the speakers file, the summaries sessions embed of speakers it
+        # lacks and, of the sessions, only who speaks when: an edit that changes none of them
+        # changes no speaker. The file must be the very object parsed last time (JSON values
+        # compare loosely: 7 == 7.0 == True, while str() tells them apart), the summaries used
+        # are compared by their marshal bytes, which keep the types.
+        links = [(s.id, s.speaker_ids, s.start) for s in sessions]
         memo.begin("speaker list", None)
         memo.begin("listed", None)
-        found = memo.get("speaker list", "", stage)
-        if found is not None:
+        last = memo.get("speaker list", "", links)
+        if last is not None and last[0] is items and _summaries(embedded, last[1]) == last[2]:
+            found = last[3]
             memo.carry("speakers")
     if found is None:
         problems = len(ctx.report.problems)
-        found = _speaker_list(ctx, items, sessions, embedded)
+        found, orphans = _speaker_list(ctx, items, sessions, embedded)
         if memo and len(ctx.report.problems) == problems:
-            memo.put("speaker list", "", stage, found)
+            kept = (items, orphans, _summaries(embedded, orphans), found)
+            memo.put("speaker list", "", links, kept)
     speakers, fixes = found
     fixed = [s if s.id not in fixes else _with_speakers(ctx, s, fixes[s.id]) for s in sessions]
     return speakers, fixed
 
 
+def _summaries(embedded: dict[str, dict[str, Any]], ids: list[str]) -> bytes:
+    """The embedded summaries of `ids`, as bytes that differ whenever a value or its type does."""
+    return marshal.dumps([embedded.get(i) for i in ids])
+
+
 def _speaker_list(
     ctx: _Ctx, items: list[Any], sessions: list[Session], embedded: dict[str, dict[str, Any]]
-) -> tuple[list[Speaker], dict[str, tuple[str, ...]]]:
-    """The speakers, and the speaker ids of each session whose list must change."""
+) -> tuple[tuple[list[Speaker], dict[str, tuple[str, ...]]], list[str]]:
+    """The speakers and the speaker ids of each session whose list must change; the speakers
+    read from embedded summaries."""
     label = ctx.raw.label("speakers")
     by_id: dict[str, dict[str, Any]] = {}
     for i, item in enumerate(items):
@@ -464,7 +477,7 @@ def _speaker_list(
     speakers = []
     memo = ctx.memo
     if memo:
-        memo.begin("speakers", None)
+        memo.begin("speakers", (memo.floats("speakers"), memo.floats("sessions")))
     for spid in sorted(talks, key=lambda k: _speaker_sort_key(by_id.get(k) or embedded[k])):
         item = by_id.get(spid) or embedded.get(spid, {})
         ids = talks[spid]
@@ -492,7 +505,7 @@ def _speaker_list(
         ids = tuple(x for x in s.speaker_ids + extra if x in known)
         if ids != s.speaker_ids:
             fixes[s.id] = ids
-    return speakers, fixes
+    return (speakers, fixes), [k for k in talks if not by_id.get(k)]
 
 
 def _speaker(
