@@ -26,7 +26,7 @@ from .config import Config
 from .model import Event, Session, Speaker
 from .sources.memo import ReadMemo
 from .theme import Theme
-from .writer import Writer
+from .writer import Listings, Writer
 
 _CODE = Path(__file__).resolve().parent
 
@@ -188,6 +188,7 @@ class Reuse:
         self.reader = ReadMemo() if live else None  # records read last time, and what they made
         self.fingerprints: dict[str, dict] | None = {} if live else None
         self.manifest: dict[str, tuple[str, int]] | None = None  # the live output's files
+        self.listings = Listings() if live else None  # their lines in the site's listings
         self._before: dict[Hashable, dict] = {}
         self._now: dict[Hashable, dict] = {}
 

@@ -80,7 +80,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
         # Compiled templates are kept between the preview's builds while the theme is unchanged.
         env = reuse.environments.get(setup) or environment(theme)
         reuse.environments = {setup: env}
-    writer = Writer(config.output, reuse.manifest, durable=not live)
+    writer = Writer(config.output, reuse.manifest, durable=not live, listings=reuse.listings)
     try:
         with log.step("Images"):
             images = process_images(
@@ -151,7 +151,8 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
                 ),
             )
             writer.write(".nojekyll", b"")
-            writer.write("offline.json", pwa.offline_list(writer.sizes))
+            offline = pwa.offline_list(writer.sizes, writer.sorted_paths(), writer.listings)
+            writer.write("offline.json", offline)
             shell = pwa.shell(writer.sizes, images.logo)
             folder_hash = writer.folder_hash()
             writer.write("sw.js", pwa.service_worker(folder_hash, shell))

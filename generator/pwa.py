@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .assets.images import Logo, initials
 from .model import Event, readable_text_color
+from .writer import Listings
 
 ICON_SIZES = (192, 512)
 # The app shell every visitor gets on install; everything else is cached as it is visited,
@@ -99,18 +100,21 @@ def shell(sizes: dict[str, int], logo: Logo | None) -> list[str]:
     return [*SHELL_PAGES, *sorted(files), "assets/images/offline.svg"]
 
 
-def offline_list(sizes: dict[str, int]) -> str:
-    """offline.json: every file of the site (but the worker and dotfiles) and their total size."""
-    files = [
-        (path, size)
-        for path, size in sorted(sizes.items())
-        if not path.rpartition("/")[2].startswith(".") and path != "sw.js"
-    ]
+def offline_list(sizes: dict[str, int], paths: list[str], listings: Listings) -> str:
+    """offline.json: every file of the site (but the worker and dotfiles) and their total size.
+
+    `paths`: the keys of `sizes`, sorted; `listings`: the lines of the last build's list.
+    """
+    listed = [p for p in paths if not p.rpartition("/")[2].startswith(".") and p != "sw.js"]
     # Written out by hand, as json.dumps(separators=(",", ":")) would: twice as fast, and the
     # preview writes it on every save.
-    quote = json.encoder.encode_basestring_ascii
-    listed = ",".join(f'{{"path":{quote(path)},"size":{size}}}' for path, size in files)
-    return f'{{"files":[{listed}],"bytes":{sum(size for _, size in files)}}}\n'
+    lines = listings.lines("offline", listed, sizes, _offline_line)
+    total = sum(map(sizes.__getitem__, listed))
+    return f'{{"files":[{",".join(lines)}],"bytes":{total}}}\n'
+
+
+def _offline_line(path: str, size: int) -> str:
+    return f'{{"path":{json.encoder.encode_basestring_ascii(path)},"size":{size}}}'
 
 
 def service_worker(folder_hash: str, precache: list[str]) -> str:

@@ -9,6 +9,7 @@ A journal left by a killed build is rolled back on the next run, so the previous
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -19,8 +20,9 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 
@@ -36,9 +38,14 @@ class Writer:
     """Writes files for a build; refuses escapes and second writes to one path."""
 
     def __init__(
-        self, output: Path, previous: dict[str, tuple[str, int]] | None = None, durable: bool = True
+        self,
+        output: Path,
+        previous: dict[str, tuple[str, int]] | None = None,
+        durable: bool = True,
+        listings: Listings | None = None,
     ) -> None:
         """`previous`: the output's manifest when the caller knows it (the preview does).
+        `listings`: the lines of the last build's listings (the preview keeps them).
 
         `durable`: the commit journal reaches the disk before any file moves (fsync), so that
         even a power cut cannot leave a half-committed site. The preview's temporary folder
@@ -55,7 +62,11 @@ class Writer:
         self.hashes: dict[str, str] = {}  # site path -> sha256 of its bytes
         self.sizes: dict[str, int] = {}
         self.staged: set[str] = set()  # paths written into self.root
+        self.listings = Listings() if listings is None else listings
         self._stager: _Stager | None = None
+        self._sorted: list[str] | None = None  # sorted_paths(), once asked for
+        self._late: list[str] = []  # paths written since
+        self._entries: dict[str, tuple[str, int]] | None = None  # manifest(), once complete
 
     def write(self, path: str, data: bytes | str) -> None:
         """Write `data` at site-relative `path` (forward slashes).
@@ -72,6 +83,8 @@ class Writer:
         if isinstance(data, str):
             data = data.encode("utf-8")
         self.sizes[clean] = len(data)
+        if self._sorted is not None:
+            self._late.append(clean)
         if self._stager is None:
             # Started on the first write, after the build's process pools have forked.
             self._stager = _Stager(self)
@@ -86,6 +99,8 @@ class Writer:
         if digest is not None and digest != entry[0]:
             return False
         self.hashes[path], self.sizes[path] = entry
+        if self._sorted is not None:
+            self._late.append(path)
         return True
 
     def entries(self, paths: Iterable[str]) -> list[tuple[str, str, int, bool]]:
@@ -99,6 +114,8 @@ class Writer:
             if path in self.sizes:
                 raise OutputError(f"refusing to write {path!r}: written twice")
             self.hashes[path], self.sizes[path] = digest, size
+            if self._sorted is not None:
+                self._late.append(path)
             if staged:
                 self.staged.add(path)
 
@@ -108,19 +125,34 @@ class Writer:
             stager, self._stager = self._stager, None
             stager.finish()
 
+    def sorted_paths(self) -> list[str]:
+        """Every path written or kept so far, sorted (not to be changed by the caller).
+
+        Sorted once a build; paths written later are put in place.
+        """
+        if self._sorted is None:
+            self._sorted = sorted(self.sizes)
+        for path in self._late:
+            bisect.insort(self._sorted, path)
+        self._late = []
+        return self._sorted
+
     def folder_hash(self) -> str:
         """Hash of every file written so far: sorted paths and their bytes' hashes."""
         self.flush()
-        hashes = self.hashes
-        lines = "".join(f"{path}\0{hashes[path]}\n" for path in sorted(hashes))
-        return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+        lines = self.listings.lines("hash", self.sorted_paths(), self.hashes, _hash_line)
+        return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
     def commit(self) -> None:
         """Make the written files the output; the previous site survives any failure before."""
         self.flush()
         if MARKER in self.hashes:
             raise OutputError(f"refusing to write {MARKER!r}: it is the build's own manifest")
-        (self.root / MARKER).write_bytes(MARKER_TEXT + _manifest(self.hashes, self.sizes))
+        lines = self.listings.lines(
+            "manifest", self.sorted_paths(), self.manifest(), _manifest_line
+        )
+        manifest = f'{{"eventsite": 1, "files": {{{", ".join(lines)}}}}}\n'
+        (self.root / MARKER).write_bytes(MARKER_TEXT + manifest.encode())
         self.staged.add(MARKER)
         if self.previous:
             self._commit_changes()
@@ -177,7 +209,9 @@ class Writer:
 
     def manifest(self) -> dict[str, tuple[str, int]]:
         """After commit(): the output's files, as a later Writer's `previous`."""
-        return {p: (h, self.sizes[p]) for p, h in self.hashes.items()}
+        if self._entries is None or len(self._entries) != len(self.hashes):
+            self._entries = {p: (h, self.sizes[p]) for p, h in self.hashes.items()}
+        return self._entries
 
     def discard(self) -> None:
         """Remove the temporary folder after a failed build."""
@@ -186,13 +220,46 @@ class Writer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _manifest(hashes: dict[str, str], sizes: dict[str, int]) -> bytes:
-    """The manifest's JSON: {"eventsite": 1, "files": {path: [sha256, size]}}, paths sorted."""
-    # As json.dumps(sort_keys=True) would write it, in a third of the time (40 ms at 5,000
-    # sessions, on every save in the preview).
-    quote = json.encoder.encode_basestring_ascii
-    files = ", ".join(f'{quote(p)}: ["{hashes[p]}", {sizes[p]}]' for p in sorted(hashes))
-    return f'{{"eventsite": 1, "files": {{{files}}}}}\n'.encode()
+class Listings:
+    """Each file's line in the listings of a site (manifest, folder hash, offline list), kept
+    between the preview's builds: a line is formatted again only when its values changed.
+
+    At 5,000 sessions the three listings have 16,000 lines each; formatting them all took
+    40 ms of every rebuild.
+    """
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, dict[str, tuple[Any, str]]] = {}
+
+    def lines(
+        self,
+        kind: str,
+        paths: list[str],
+        values: Mapping[str, Any],
+        line: Callable[[str, Any], str],
+    ) -> list[str]:
+        """line(path, values[path]) for each of `paths`; those of the last call reused."""
+        before = self._kinds.get(kind, {})
+        now: dict[str, tuple[Any, str]] = {}
+        out = []
+        for path in paths:
+            value = values[path]
+            found = before.get(path)
+            if found is None or found[0] != value:
+                found = (value, line(path, value))
+            now[path] = found
+            out.append(found[1])
+        self._kinds[kind] = now
+        return out
+
+
+def _hash_line(path: str, digest: str) -> str:
+    return f"{path}\0{digest}\n"
+
+
+def _manifest_line(path: str, entry: tuple[str, int]) -> str:
+    # As json.dumps(sort_keys=True) writes a manifest entry (the manifest is read as JSON).
+    return f'{json.encoder.encode_basestring_ascii(path)}: ["{entry[0]}", {entry[1]}]'
 
 
 class _Stager(threading.Thread):
