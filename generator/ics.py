@@ -89,7 +89,10 @@ def _stem(path: str) -> str:
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
-Keep = Callable[[list[str], Session | None, bytes], bool]
+# keep(paths, sessions, header) keeps files made earlier from `header` and returns the positions
+# of the files to make again: each session's own calendar (sessions[i] at paths[i]), or, with
+# sessions None, the whole-event and track calendars, kept or made together.
+Keep = Callable[[list[str], list[Session] | None, bytes], list[int]]
 
 
 def build_calendars(
@@ -106,8 +109,7 @@ def build_calendars(
 
     `cached(session, make)` may return a VEVENT made earlier for an unchanged session and the
     same `stamp`.
-    `keep(paths, session, header)` may keep files made earlier instead: a session's own file
-    (session given), or the whole-event and track calendars (None), each made from `header`.
+    `keep(paths, sessions, header)` may keep files made earlier instead (see Keep).
     `paths`, `uids`: calendar_paths(event) and session_uids(event, event.sessions), when
     already worked out.
     """
@@ -118,8 +120,10 @@ def build_calendars(
     tz_chunk = vtimezone.to_ical() if vtimezone is not None else b""
     event_head = _header(_head_calendar(event, event.name)) + tz_chunk
     lists = [whole_path, *track_paths.values()]
-    make_lists = keep is None or not keep(lists, None, event_head)
-    own = [s for s in sessions if keep is None or not keep([session_paths[s.id]], s, event_head)]
+    make_lists = keep is None or bool(keep(lists, None, event_head))
+    own = sessions
+    if keep is not None:
+        own = [sessions[i] for i in keep([session_paths[s.id] for s in sessions], own, event_head)]
     if not make_lists and not own:
         return {}
     uids = session_uids(event, sessions) if uids is None else uids
@@ -135,8 +139,11 @@ def build_calendars(
     files = {}
     if make_lists:
         files[whole_path] = b"".join([event_head, *(chunks[s.id] for s in sessions), FOOTER])
+        by_track: dict[str | None, list[Session]] = {}
+        for s in sessions:  # in order already: one pass, not a sort per track
+            by_track.setdefault(s.track_id, []).append(s)
         for track_id, path in track_paths.items():
-            members = _ordered(schedule.by_track.get(track_id, ()))
+            members = by_track.get(track_id, [])
             name = f"{event.name} – {event.tracks_by_id[track_id].name}"
             head = _header(_head_calendar(event, name)) + tz_chunk
             files[path] = b"".join([head, *(chunks[s.id] for s in members), FOOTER])

@@ -92,7 +92,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
                 cache=cache,
             )
             for path, data in images.files.items():
-                writer.write(path, data)
+                reuse.write(writer, path, data)
             writer.write("assets/images/offline.svg", pwa.OFFLINE_IMAGE)
         with log.step("Styles and scripts"):
             # The setup digest covers the theme's files: the same digest, the same styles.
@@ -151,7 +151,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
                 ),
             )
             writer.write(".nojekyll", b"")
-            offline = pwa.offline_list(writer.sizes, writer.sorted_paths(), writer.listings)
+            offline = pwa.offline_list(writer)
             writer.write("offline.json", offline)
             shell = pwa.shell(writer.sizes, images.logo)
             folder_hash = writer.folder_hash()
@@ -201,13 +201,18 @@ def _calendars(
     made: dict[str, str] = {}  # path -> fingerprint, of the files made again
     heads: dict[bytes, str] = {}
 
-    def keep(files: list[str], s: Session | None, header: bytes) -> bool:
+    def keep(files: list[str], sessions: list[Session] | None, header: bytes) -> list[int]:
         head = heads.get(header) or heads.setdefault(header, digest(stamp, header))
-        fp = _joined(fps.session(s) if s else fps.whole(), head)
-        if reuse.keep(writer, files, fp):
-            return True
-        made.update(dict.fromkeys(files, fp))
-        return False
+        if sessions is None:
+            fp = _joined(fps.whole(), head)
+            if reuse.keep(writer, files, fp):
+                return []
+            made.update(dict.fromkeys(files, fp))
+            return list(range(len(files)))
+        joined = [_joined(fps.session(s), head) for s in sessions]
+        missed = reuse.keep_files(writer, files, joined)
+        made.update((files[i], joined[i]) for i in missed)
+        return missed
 
     def cached(s: Session, make: Callable[[], bytes]) -> bytes:
         return reuse.fragment(("vevents", stamp), fps.session(s), make)
@@ -263,13 +268,14 @@ class _Pages:
     def make(self, pages: Iterable[pages_mod.Page]) -> None:
         """Write each page, or keep the previous build's copy when nothing it shows changed."""
         reuse, writer, fps = self.reuse, self.writer, self.fps
-        for page in pages:
-            fp = _page_fingerprint(page, fps)
-            if reuse.keep_file(writer, page.path, fp):
-                self.kept += 1
-            else:
-                writer.write(page.path, self.renderer.render(page))
-                reuse.made([page.path], fp)
+        pages = list(pages)
+        made = [_page_fingerprint(page, fps) for page in pages]
+        missed = reuse.keep_files(writer, [page.path for page in pages], made)
+        self.kept += len(pages) - len(missed)
+        for i in missed:
+            page = pages[i]
+            writer.write(page.path, self.renderer.render(page))
+            reuse.made([page.path], made[i])
 
     @contextlib.contextmanager
     def shared(self, pages: list[pages_mod.Page]) -> Iterator[Callable[[], None]]:

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .assets.images import Logo, initials
 from .model import Event, readable_text_color
-from .writer import Listings
+from .writer import Writer
 
 ICON_SIZES = (192, 512)
 # The app shell every visitor gets on install; everything else is cached as it is visited,
@@ -100,15 +100,14 @@ def shell(sizes: dict[str, int], logo: Logo | None) -> list[str]:
     return [*SHELL_PAGES, *sorted(files), "assets/images/offline.svg"]
 
 
-def offline_list(sizes: dict[str, int], paths: list[str], listings: Listings) -> str:
-    """offline.json: every file of the site (but the worker and dotfiles) and their total size.
-
-    `paths`: the keys of `sizes`, sorted; `listings`: the lines of the last build's list.
-    """
+def offline_list(writer: Writer) -> str:
+    """offline.json: every file written so far (but the worker and dotfiles), and their size."""
+    sizes = writer.sizes
+    paths = writer.sorted_paths()
     listed = [p for p in paths if not p.rpartition("/")[2].startswith(".") and p != "sw.js"]
     # Written out by hand, as json.dumps(separators=(",", ":")) would: twice as fast, and the
     # preview writes it on every save.
-    lines = listings.lines("offline", listed, sizes, _offline_line)
+    lines = writer.listing("offline", listed, sizes, _offline_line)
     total = sum(map(sizes.__getitem__, listed))
     return f'{{"files":[{",".join(lines)}],"bytes":{total}}}\n'
 

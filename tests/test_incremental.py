@@ -32,6 +32,19 @@ def _change(file: str, fn: Callable[[Any], None]) -> Edit:
     return edit
 
 
+def _in_place(file: str, fn: Callable[[Any], None]) -> Edit:
+    """An edit saved in the file's own layout, as an editor saves it: the preview re-reads only
+    the records whose bytes changed (splice.py)."""
+
+    def edit(folder: Path) -> None:
+        path = folder / file
+        data = json.loads(path.read_text(encoding="utf-8"))
+        fn(data)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    return edit
+
+
 def _item(items: list[dict], ident: int) -> dict:
     return next(x for x in items if x["id"] == ident)
 
@@ -80,7 +93,23 @@ EDITS: dict[str, Edit] = {
     "session's speaker id written with a fraction": _change(
         "sessions", lambda items: _item(items, 2606)["speakers"][0].update(id=320.0)
     ),
+    "session title, in the file's layout": _in_place(
+        "sessions", lambda items: _item(items, 2604).update(title="Harbour data, in place")
+    ),
+    "session added, in the file's layout": _in_place(
+        "sessions", lambda items: items.append({**_item(items, 2604), "id": 2698, "title": "New"})
+    ),
+    "first session removed, in the file's layout": _in_place(
+        "sessions", lambda items: items.pop(0)
+    ),
+    "speaker id with a fraction, in the file's layout": _in_place(
+        "sessions", lambda items: _fraction(_item(items, 2603)["speakers"][0])
+    ),
 }
+
+
+def _fraction(record: dict) -> None:
+    record["id"] = float(record["id"])
 
 
 def _build(data: Path, out: Path, reuse: Reuse | None = None, **flags: Any) -> str:

@@ -69,14 +69,15 @@ def enforce(event: Event, raw: RawEvent, report: Reporter, memo: ReadMemo | None
     def clip_all(kind: str, records: tuple, one: Callable[[Any], Any]) -> tuple:
         if memo is None:
             return tuple(one(r) for r in records)
-        memo.begin(f"limits {kind}", None)
+        stage = f"limits {kind}"
+        memo.begin(stage, None)
         out = []
         for record in records:
-            if memo.get(f"limits {kind}", record.id, record) is None:
+            if memo.get(stage, record.id, record) is None:
                 problems = len(report.problems)
                 clipped = one(record)
                 if clipped is record and len(report.problems) == problems:
-                    memo.put(f"limits {kind}", record.id, record, True)
+                    memo.put(stage, record.id, record, True)
                 record = clipped
             out.append(record)
         return tuple(out)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import splice
 from .common import Reporter
 from .loader import RawEvent
 
@@ -23,6 +24,7 @@ class ReadMemo:
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[bytes, Any]] = {}
         self._floats: dict[str, list[str]] = {}
+        self._layouts: dict[str, splice.Layout] = {}  # where each element of an array file lies
         self._contexts: dict[str, Any] = {}
         self._before: dict[str, dict[str, tuple[Any, Any]]] = {}
         self._now: dict[str, dict[str, tuple[Any, Any]]] = {}
@@ -30,14 +32,20 @@ class ReadMemo:
     def parse(
         self, raw: RawEvent, key: str, report: Reporter, parse: Callable[[list[str]], Any]
     ) -> Any:
-        """The parsed data file `key`: the last parse when its bytes are the same.
+        """The parsed data file `key`: the last parse when its bytes are the same; after an edit
+        of an array, the last parse's elements whose bytes are unchanged (see splice).
 
         `parse(floats)` parses the file and lists the numbers with a fraction it met: see floats().
         """
         data = raw.files[key]
         hit = self._parsed.get(key)
-        if hit is not None and hit[0] == data:
-            return hit[1]
+        if hit is not None:
+            if hit[0] == data:
+                return hit[1]
+            spliced = self._spliced(key, hit, data)
+            if spliced is not None:
+                return spliced
+        self._layouts.pop(key, None)
         problems = len(report.problems)
         floats: list[str] = []
         value = parse(floats)
@@ -46,6 +54,22 @@ class ReadMemo:
             self._parsed[key] = (data, value)
         else:
             self._parsed.pop(key, None)
+        return value
+
+    def _spliced(self, key: str, hit: tuple[bytes, Any], data: bytes) -> list | None:
+        """File `key` (last parsed cleanly as `hit`) parsed again by splicing, or None."""
+        old, value = hit
+        if not isinstance(value, list):
+            return None
+        # Worked out when first needed, so command-line builds and the preview's first pay nothing.
+        where = self._layouts.get(key) or splice.layout(old)
+        if where is None:
+            return None
+        found = splice.respliced(old, value, where, data)
+        if found is None:
+            return None
+        value, self._layouts[key] = found
+        self._parsed[key], self._floats[key] = (data, value), self._layouts[key].floats
         return value
 
     def floats(self, key: str) -> list[str]:
@@ -66,11 +90,16 @@ class ReadMemo:
 
     def get(self, kind: str, key: str, item: Any) -> Any:
         """The result made last time from a record equal to `item`, or None."""
-        hit = self._before.get(kind, {}).get(key)
+        before = self._before.get(kind)
+        hit = None if before is None else before.get(key)
         # By identity first: records of a file parsed last time, and model objects, often are
         # the very same objects (a dataclass's == compares every field even then).
-        if hit is None or (hit[0] is not item and hit[0] != item):
+        if hit is None:
             return None
+        if hit[0] is not item:
+            if hit[0] != item:
+                return None
+            hit = (item, hit[1])  # the record now parsed, so that next time it is the same
         self._now[kind][key] = hit
         return hit[1]
 
@@ -90,4 +119,4 @@ class ReadMemo:
     def forget(self) -> None:
         """After a failed read: nothing of it is trusted."""
         self._parsed, self._contexts, self._before, self._now = {}, {}, {}, {}
-        self._floats = {}
+        self._floats, self._layouts = {}, {}
