@@ -96,7 +96,7 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             writer.write("assets/images/offline.svg", pwa.OFFLINE_IMAGE)
         with log.step("Styles and scripts"):
             # The setup digest covers the theme's files: the same digest, the same styles.
-            css = reuse.fragment("css", setup, lambda: scss.compile_theme(theme.scss_dirs))
+            css = reuse.fragment("css", setup, lambda: _css(cache, setup, theme.scss_dirs))
             writer.write("assets/css/site.css", css)
             writer.write("assets/css/event.css", scss.event_css(event, images.logo, track_class))
             for site_path, src in static.collect(theme.static_dirs).items():
@@ -137,7 +137,10 @@ def build(config: Config, log: BuildLog, reuse: Reuse | None = None) -> BuildRes
             icons = reuse.fragment(
                 "icons",
                 (event.name, theme_color, logo),
-                lambda: pwa.icons(event, theme_color, images.logo_source),
+                lambda: cache.product(
+                    digest(setup, "icons", event.name, theme_color, logo),
+                    lambda: ({}, pwa.icons(event, theme_color, images.logo_source)),
+                )[1],
             )
             for path, data in icons.items():
                 writer.write(path, data)
@@ -224,6 +227,14 @@ def _calendars(
     for path, data in files.items():
         writer.write(path, data)
         reuse.made([path], made[path])
+
+
+def _css(cache: BuildCache, setup: str, scss_dirs: list[Path]) -> bytes:
+    """The theme's compiled CSS: the setup digest covers the theme's files."""
+    return cache.product(
+        digest(setup, "css"),
+        lambda: ({}, {"site.css": scss.compile_theme(scss_dirs).encode("utf-8")}),
+    )[1]["site.css"]
 
 
 @functools.lru_cache(maxsize=65536)  # a calendar per session, asked again on every save

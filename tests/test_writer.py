@@ -177,3 +177,53 @@ def test_rich_text_comes_from_the_build_cache(
     assert run_cli(SAMPLE, "-o", tmp_path / "two").code == 0
     assert rendered == []  # every text came from .eventsite-cache/richtext.json
     assert all_files(tmp_path / "one") == all_files(tmp_path / "two")
+
+
+def test_a_warm_build_decodes_no_image_and_compiles_no_sass(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json as _json
+
+    from PIL import Image
+
+    from generator import pwa
+    from generator.assets import images, scss
+
+    from .conftest import SAMPLE
+
+    assert run_cli(SAMPLE, "-o", tmp_path / "one").code == 0
+    calls: list[str] = []
+
+    def spy(module: object, name: str) -> None:
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, **k: calls.append(name) or real(*a, **k))
+
+    def new_process() -> None:  # the logos' memo in this process goes, as in a new one
+        images._event_logo_files.cache_clear()
+        images._sponsor_logo_files.cache_clear()
+
+    spy(Image, "open")
+    spy(pwa, "make_icon")
+    spy(scss, "compile_theme")
+    new_process()
+    assert run_cli(SAMPLE, "-o", tmp_path / "two").code == 0
+    # Logos, sponsor logos, speaker photos, app icons and CSS all came from .eventsite-cache.
+    assert calls == []
+    assert all_files(tmp_path / "one") == all_files(tmp_path / "two")
+
+    # A damaged entry (a stored file's key that is not a hash) is made again, never followed.
+    damaged = 0
+    for entry in (tmp_path / ".eventsite-cache" / "files").rglob("*"):
+        try:
+            data = _json.loads(entry.read_bytes())
+        except (ValueError, UnicodeDecodeError, IsADirectoryError):
+            continue
+        if isinstance(data, dict) and "facts" in data:
+            data["files"] = {path: "../../../escape" for path in data["files"]}
+            entry.write_text(_json.dumps(data))
+            damaged += 1
+    assert damaged >= 10  # the logo, the sponsors' logos, the icons and the CSS
+    new_process()
+    assert run_cli(SAMPLE, "-o", tmp_path / "three").code == 0
+    assert {"open", "make_icon", "compile_theme"} <= set(calls)
+    assert all_files(tmp_path / "one") == all_files(tmp_path / "three")
