@@ -6,8 +6,6 @@ import io
 import json
 from importlib import resources
 
-from PIL import Image, ImageDraw, ImageFont
-
 from .assets.images import Logo, initials
 from .model import Event, readable_text_color
 from .writer import Writer
@@ -26,6 +24,9 @@ OFFLINE_IMAGE = (
 
 def make_icon(size: int, color: str, logo: bytes | None, name: str, margin: float) -> bytes:
     """A square PNG icon: the logo centred within a safe margin, or the event's initials."""
+    # Loaded only to draw: a warm build takes its icons from the build cache.
+    from PIL import Image, ImageDraw, ImageFont
+
     canvas = Image.new("RGB", (size, size), color)
     inner = int(size * (1 - 2 * margin))
     placed = False

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sass
-
 from ..errors import ConfigError
 from ..model import Event
 from .images import Logo
@@ -17,6 +15,8 @@ def compile_theme(scss_dirs: list[Path]) -> str:
     libsass resolves an @import beside the importing file before the include paths, so the
     child's variables are imported first; the parent's use `!default` and keep them.
     """
+    import sass  # loaded only to compile: a warm build takes the CSS from the build cache
+
     if not any((folder / "main.scss").is_file() for folder in scss_dirs):
         raise ConfigError(
             f"theme has no scss/main.scss (looked in {', '.join(map(str, scss_dirs))})"
