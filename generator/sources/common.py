@@ -67,6 +67,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def text(value: Any) -> str:
     """A clean string from any JSON value: None, numbers and stray control characters handled."""
+    if type(value) is str:  # nearly always: no isinstance checks, no regex when all printable
+        return value.strip() if value.isprintable() else _CONTROL.sub("", value).strip()
     if value is None or isinstance(value, dict | list):
         return ""
     if isinstance(value, bool):

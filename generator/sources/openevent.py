@@ -62,7 +62,10 @@ def get(obj: Any, key: str, default: Any = None) -> Any:
     """Read `key` from an Open Event object in any of its spellings."""
     if not isinstance(obj, dict):
         return default
-    for k in _spellings(key):
+    value = obj.get(key)  # the usual spelling first: 40,000 reads at 1,000 sessions
+    if value is not None:
+        return value
+    for k in _spellings(key)[1:]:
         value = obj.get(k)
         if value is not None:
             return value
