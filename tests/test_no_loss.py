@@ -28,7 +28,7 @@ STEPS: dict[str, tuple[Any, str]] = {
     "schedule.group": (pipeline.schedule, "group"),
     "pages.plan": (pipeline.pages_mod, "plan"),
     "process_images": (pipeline, "process_images"),
-    "scss.compile_theme": (pipeline.scss, "compile_theme"),
+    "styles": (pipeline, "_css"),  # the theme's CSS, compiled or from the build cache
     "ics.build_calendars": (pipeline.ics, "build_calendars"),
     "exports.build_exports": (pipeline.exports, "build_exports"),
     "Renderer.render": (pipeline.Renderer, "render"),
