@@ -63,6 +63,13 @@ def _move_session(sessions: list[dict]) -> None:
     )
 
 
+def _sevens(first: float, second: float) -> Callable[[list[dict]], None]:
+    def edit(items: list[dict]) -> None:
+        _item(items, 2604)["title"], _item(items, 2605)["title"] = first, second
+
+    return edit
+
+
 EDITS: dict[str, Edit] = {
     "nothing": lambda folder: None,
     "session title (and so its page path)": _set("sessions", 2602, title="Commons, revisited"),
@@ -79,6 +86,13 @@ EDITS: dict[str, Edit] = {
     "track name and colour": _change("tracks", _retitle_track),
     "room name": _set("microlocations", 501, name="Great Hall"),
     "event name": _change("event", lambda ev: ev.update(name="Harbour Open Tech Reloaded")),
+    # Each pair: the second record equals the first to Python (1 == True, 7 == 7.0), yet the
+    # reader makes other text of it. One preview lives through both in the edit-after-edit
+    # test, before the next edit (after it, the records behind 2602 are read afresh each time).
+    "session title a number": _set("sessions", 2604, title=1),
+    "session title true": _set("sessions", 2604, title=True),
+    "two session titles 7.0 and 7": _change("sessions", _sevens(7.0, 7)),
+    "the two titles swapped": _change("sessions", _sevens(7, 7.0)),
     # The reader adds a track named only inside a session; sessions after it may name it too.
     "session in a track only it names": _set("sessions", 2602, track={"id": 99, "name": "Pop-up"}),
     "session's speakers changed": _set("sessions", 2603, speakers=[{"id": 304}, {"id": 309}]),

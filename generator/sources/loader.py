@@ -198,13 +198,8 @@ def read_url(base: str, wanted: tuple[str, ...], required: tuple[str, ...]) -> R
     return RawEvent(root, files, read_asset, labels)
 
 
-def parse_json(
-    raw: RawEvent, key: str, warn: Callable[[str], None], floats: list[str] | None = None
-) -> Any:
-    """Parse a data file as JSON; errors name the file, the line and the column.
-
-    `floats` collects the text of every number with a fraction or exponent, in order.
-    """
+def parse_json(raw: RawEvent, key: str, warn: Callable[[str], None]) -> Any:
+    """Parse a data file as JSON; errors name the file, the line and the column."""
     data = raw.files[key]
     label = raw.label(key)
     try:
@@ -217,9 +212,7 @@ def parse_json(
         raise InputError(f"{label}: is an HTML page, not JSON", "Check the file or URL.")
     try:
         # strict=False: real exports carry raw control characters inside strings.
-        if floats is None:
-            return json.loads(text, strict=False)
-        return json.loads(text, strict=False, parse_float=lambda v: floats.append(v) or float(v))
+        return json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{label}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",

@@ -10,6 +10,7 @@ reported are kept: a hit reports nothing, so it must have had nothing to report.
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
 from typing import Any
 
@@ -23,19 +24,14 @@ class ReadMemo:
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[bytes, Any]] = {}
-        self._floats: dict[str, list[str]] = {}
         self._layouts: dict[str, splice.Layout] = {}  # where each element of an array file lies
         self._contexts: dict[str, Any] = {}
         self._before: dict[str, dict[str, tuple[Any, Any]]] = {}
         self._now: dict[str, dict[str, tuple[Any, Any]]] = {}
 
-    def parse(
-        self, raw: RawEvent, key: str, report: Reporter, parse: Callable[[list[str]], Any]
-    ) -> Any:
+    def parse(self, raw: RawEvent, key: str, report: Reporter, parse: Callable[[], Any]) -> Any:
         """The parsed data file `key`: the last parse when its bytes are the same; after an edit
         of an array, the last parse's elements whose bytes are unchanged (see splice).
-
-        `parse(floats)` parses the file and lists the numbers with a fraction it met: see floats().
         """
         data = raw.files[key]
         hit = self._parsed.get(key)
@@ -47,9 +43,7 @@ class ReadMemo:
                 return spliced
         self._layouts.pop(key, None)
         problems = len(report.problems)
-        floats: list[str] = []
-        value = parse(floats)
-        self._floats[key] = floats
+        value = parse()
         if len(report.problems) == problems:
             self._parsed[key] = (data, value)
         else:
@@ -69,17 +63,8 @@ class ReadMemo:
         if found is None:
             return None
         value, self._layouts[key] = found
-        self._parsed[key], self._floats[key] = (data, value), self._layouts[key].floats
+        self._parsed[key] = (data, value)
         return value
-
-    def floats(self, key: str) -> list[str]:
-        """The numbers with a fraction in data file `key`, as written, in order.
-
-        Records are compared as Python compares JSON values, where 7 == 7.0; the reader turns
-        them into different text ("7", "7.0"). A read whose context holds this list reuses
-        nothing when a number gained or lost its fraction.
-        """
-        return self._floats.get(key, [])
 
     def begin(self, kind: str, context: Any) -> None:
         """Start reading records of `kind`; results made in another context are forgotten."""
@@ -97,7 +82,7 @@ class ReadMemo:
         if hit is None:
             return None
         if hit[0] is not item:
-            if hit[0] != item:
+            if hit[0] != item or not _same_data(hit[0], item):
                 return None
             hit = (item, hit[1])  # the record now parsed, so that next time it is the same
         self._now[kind][key] = hit
@@ -119,4 +104,14 @@ class ReadMemo:
     def forget(self) -> None:
         """After a failed read: nothing of it is trusted."""
         self._parsed, self._contexts, self._before, self._now = {}, {}, {}, {}
-        self._floats, self._layouts = {}, {}
+        self._layouts = {}
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    """Whether two equal records are the same JSON: Python's == finds 1, 1.0 and true equal,
+    and the reader makes different text of them ("1", "1.0", no text at all)."""
+    try:
+        # Version 2 has no back-references, whose use depends on reference counts.
+        return marshal.dumps(a, 2) == marshal.dumps(b, 2)
+    except ValueError:  # not JSON data (model objects): == is exact for them
+        return True

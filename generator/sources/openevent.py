@@ -254,7 +254,7 @@ def _sessions(
     memo = ctx.memo
     if memo:
         places = (list(tracks.items()), list(rooms.items()))
-        memo.begin("sessions", (ctx.tz, ctx.day_change, places, memo.floats("sessions")))
+        memo.begin("sessions", (ctx.tz, ctx.day_change, places))
     known = (len(tracks), len(rooms))
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -480,7 +480,7 @@ def _speaker_list(
     speakers = []
     memo = ctx.memo
     if memo:
-        memo.begin("speakers", (memo.floats("speakers"), memo.floats("sessions")))
+        memo.begin("speakers", None)
     for spid in sorted(talks, key=lambda k: _speaker_sort_key(by_id.get(k) or embedded[k])):
         item = by_id.get(spid) or embedded.get(spid, {})
         ids = talks[spid]

@@ -24,15 +24,12 @@ _CHUNK = 1 << 16  # bytes compared at a time when looking for the common head an
 
 @dataclass
 class Layout:
-    """Where each element of a JSON array file lies: byte offsets, and the numbers with a
-    fraction it holds (as ReadMemo.floats lists them)."""
+    """Where each element of a JSON array file lies, in bytes."""
 
     open: int  # the offset of "["
     close: int  # the offset of "]"
     starts: list[int]
     ends: list[int]
-    floats_before: list[int]  # per element, how many of `floats` come before it; one more at end
-    floats: list[str]
 
 
 def layout(data: bytes) -> Layout | None:
@@ -46,10 +43,10 @@ def layout(data: bytes) -> Layout | None:
     found = _elements(text, at + 1)
     if found is None:
         return None
-    starts, ends, floats_before, floats, close = found
+    starts, ends, close = found
     if _SPACE.match(text, close + 1).end() != len(text):
         return None
-    return Layout(at, close, starts, ends, floats_before, floats)
+    return Layout(at, close, starts, ends)
 
 
 def respliced(
@@ -89,52 +86,34 @@ def respliced(
         if start >= end:
             return None  # commas with no element between
     inner = new[start:end]
-    floats: list[str] = []
     try:
-        middle = json.loads(
-            f"[{inner.decode('utf-8')}]",
-            strict=False,
-            parse_float=lambda v: floats.append(v) or float(v),
-        )
+        middle = json.loads(f"[{inner.decode('utf-8')}]", strict=False)
     except (ValueError, RecursionError):
         return None
     found = _elements(inner.decode("latin-1") + "]", 0)
     if found is None or len(found[0]) != len(middle):
         return None
-    starts, ends, counts, _, _ = found
-    kept_before, kept_after = where.floats_before[first], where.floats_before[after]
-    shift = len(floats) - (kept_after - kept_before)
+    starts, ends, _ = found
+
+    def spans(old_spans: list[int], new_spans: list[int]) -> list[int]:
+        kept_after = [i + delta for i in old_spans[after:]]
+        return [*old_spans[:first], *[i + start for i in new_spans], *kept_after]
+
     spliced = Layout(
-        where.open,
-        where.close + delta,
-        [
-            *where.starts[:first],
-            *[i + start for i in starts],
-            *[i + delta for i in where.starts[after:]],
-        ],
-        [*where.ends[:first], *[i + start for i in ends], *[i + delta for i in where.ends[after:]]],
-        [
-            *where.floats_before[:first],
-            *[c + kept_before for c in counts[:-1]],
-            *[c + shift for c in where.floats_before[after:]],
-        ],
-        [*where.floats[:kept_before], *floats, *where.floats[kept_after:]],
+        where.open, where.close + delta, spans(where.starts, starts), spans(where.ends, ends)
     )
     return [*parsed[:first], *middle, *parsed[after:]], spliced
 
 
-def _elements(text: str, at: int) -> tuple[list[int], list[int], list[int], list[str], int] | None:
+def _elements(text: str, at: int) -> tuple[list[int], list[int], int] | None:
     """Scan an array's elements from just after its "[" to its "]": where each starts and
-    ends, how many fractional numbers come before each (and one count for all), those
-    numbers, and where the "]" is. None when `text` is not that."""
-    floats: list[str] = []
-    decoder = json.JSONDecoder(strict=False, parse_float=lambda v: floats.append(v) or 0.0)
-    starts, ends, counts = [], [], []
+    ends, and where the "]" is. None when `text` is not that."""
+    decoder = json.JSONDecoder(strict=False)
+    starts, ends = [], []
     at = _SPACE.match(text, at).end()
     if text.startswith("]", at):
-        return starts, ends, [0], floats, at
+        return starts, ends, at
     while True:
-        counts.append(len(floats))
         try:
             _, end = decoder.raw_decode(text, at)
         except (ValueError, RecursionError):
@@ -143,7 +122,7 @@ def _elements(text: str, at: int) -> tuple[list[int], list[int], list[int], list
         ends.append(end)
         at = _SPACE.match(text, end).end()
         if text.startswith("]", at):
-            return starts, ends, [*counts, len(floats)], floats, at
+            return starts, ends, at
         if not text.startswith(",", at):
             return None
         at = _SPACE.match(text, at + 1).end()
