@@ -561,6 +561,10 @@ class Preview:
         unchanged = not errors and not old.errors and old.folder_hash == self.served.folder_hash
         if self._ioloop is not None and not unchanged:
             self._ioloop.add_callback(self._reload_all)
+        if self.reuse.reader is not None:
+            # After the reload is sent, not in the next rebuild: a save meanwhile is still
+            # waiting out its debounce.
+            self.reuse.reader.prepare()
 
 
 def port_number(text: str) -> int:

@@ -146,3 +146,23 @@ def test_a_record_is_reused_only_when_it_is_the_same_json(before: Any, after: An
     memo.begin("sessions", None)
     assert memo.get("sessions", "1", {"id": 1, "title": before}) == "made from before"
     assert memo.get("sessions", "1", {"id": 1, "title": after}) is None
+
+
+def test_the_layout_is_worked_out_before_the_next_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.sources import splice
+
+    memo, report, items = ReadMemo(), Reporter(), _records(5)
+    laid_out = []
+    real = splice.layout
+    monkeypatch.setattr(splice, "layout", lambda data: laid_out.append(1) or real(data))
+
+    def read() -> list[dict[str, Any]]:
+        raw = RawEvent("test", {"sessions": _dump(items)}, lambda ref: b"")
+        return memo.parse(raw, "sessions", report, partial(parse_json, raw, "sessions", print))
+
+    first = read()
+    memo.prepare()  # what the preview does once a rebuild is done
+    assert laid_out == [1]
+    items[2]["title"] = "Edited"
+    second = read()
+    assert laid_out == [1] and second[0] is first[0] and second == items  # spliced, no new scan

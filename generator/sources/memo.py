@@ -50,13 +50,24 @@ class ReadMemo:
             self._parsed.pop(key, None)
         return value
 
+    def prepare(self) -> None:
+        """Work out now what the next read would: where the elements of each array file lie.
+
+        The preview calls this once a rebuild is done, so that the first edit after a file was
+        read whole does not pay for it (30 ms at 5,000 sessions).
+        """
+        for key, (data, value) in self._parsed.items():
+            if key not in self._layouts and isinstance(value, list):
+                where = splice.layout(data)
+                if where is not None:
+                    self._layouts[key] = where
+
     def _spliced(self, key: str, hit: tuple[bytes, Any], data: bytes) -> list | None:
         """File `key` (last parsed cleanly as `hit`) parsed again by splicing, or None."""
         old, value = hit
         if not isinstance(value, list):
             return None
-        # Worked out when first needed, so command-line builds and the preview's first pay nothing.
-        where = self._layouts.get(key) or splice.layout(old)
+        where = self._layouts.get(key) or splice.layout(old)  # see prepare()
         if where is None:
             return None
         found = splice.respliced(old, value, where, data)
