@@ -200,7 +200,7 @@ class Reuse:
     def keep(self, writer: Writer, paths: list[str], fp: str) -> bool:
         """Keep the previous files at `paths` when they were made from `fp`; else False."""
         if len(paths) == 1:
-            return self.keep_file(writer, paths[0], fp)
+            return not self.keep_files(writer, paths, [fp])
         record, before = self.record, writer.previous
         for path in paths:
             entry, previous = record.get(path), before.get(path)
@@ -212,8 +212,8 @@ class Reuse:
         return True
 
     def keep_files(self, writer: Writer, paths: list[str], fps: list[str]) -> list[int]:
-        """keep_file() of each path with its fingerprint: the positions of those not kept."""
-        # One loop for thousands of pages (keep_file per page cost 40 ms at 5,000 sessions).
+        """keep() of each path with its own fingerprint: the positions of those not kept."""
+        # One loop for thousands of pages (a call per page cost 40 ms at 5,000 sessions).
         record, written, keep = self.record, self.written, writer.keep
         missed = []
         for i, path in enumerate(paths):
@@ -223,14 +223,6 @@ class Reuse:
             else:
                 missed.append(i)
         return missed
-
-    def keep_file(self, writer: Writer, path: str, fp: str) -> bool:
-        """keep() of one file, the quickest way: a build asks it for every page."""
-        entry = self.record.get(path)
-        if entry is None or entry[0] != fp or not writer.keep(path, entry[1]):
-            return False
-        self.written[path] = fp
-        return True
 
     def write(self, writer: Writer, path: str, data: bytes) -> None:
         """writer.write(path, data); the preview keeps the file when the last build wrote these
