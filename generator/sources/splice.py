@@ -17,8 +17,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
-_SPACE_BYTES = re.compile(rb"[ \t\n\r]*")
+_WHITESPACE = b" \t\n\r"  # JSON's
+_SPACE = re.compile(f"[{_WHITESPACE.decode()}]*")
+_SPACE_BYTES = re.compile(b"[" + _WHITESPACE + b"]*")
 _CHUNK = 1 << 16  # bytes compared at a time when looking for the common head and tail
 
 
@@ -69,7 +70,7 @@ def respliced(
     # them and before one when some are kept after them; or no element, and a comma only
     # when elements are kept on both sides.
     start, end = _SPACE_BYTES.match(new, lo).end(), hi + delta
-    end = start + len(new[start:end].rstrip(b" \t\n\r"))
+    end = start + len(new[start:end].rstrip(_WHITESPACE))
     if new[start:end] in (b"", b","):
         if (end > start) != (first > 0 and after < n):
             return None
@@ -82,7 +83,7 @@ def respliced(
         if after < n:
             if new[end - 1 : end] != b",":
                 return None
-            end = start + len(new[start : end - 1].rstrip(b" \t\n\r"))
+            end = start + len(new[start : end - 1].rstrip(_WHITESPACE))
         if start >= end:
             return None  # commas with no element between
     inner = new[start:end]
