@@ -12,6 +12,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from . import quickmark
 from .parallel import fork_map, workers_for
 
 # Part of every cache key: change it when the rendering or the allow-list changes.
@@ -72,15 +73,25 @@ def to_html(text: str, top: int = 3) -> Markup:
 
 
 def _render(text: str, top: int) -> str:
+    return _clean(_source(text, slow=True) or "", top)
+
+
+def _source(text: str, slow: bool) -> str | None:
+    """The text as HTML: HTML as given, else Markdown by the fast path or (`slow`) in full."""
     if _LOOKS_HTML.search(text):
-        source = text
-    else:
+        return text
+    source = quickmark.render(text)
+    if source is None and slow:  # more than plain paragraphs and lists: python-markdown's job
         converter = _markdown()
         converter.reset()
         source = converter.convert(text)
-    source = _shift_headings(source, top)
+    return source
+
+
+def _clean(source: str, top: int) -> str:
+    """Headings renumbered from `top`, then nh3's allow-list."""
     clean = nh3.clean(
-        source,
+        _shift_headings(source, top),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -95,7 +106,7 @@ def _render_pair(pair: tuple[str, int]) -> str:
 
 
 def render_many(items: Iterable[tuple[str, int]]) -> int:
-    """Render every (text, top) not known yet, on all cores when there are many; the count.
+    """Render every (text, top) not known yet, the slow ones on all cores when many; the count.
 
     All of them count as used, so they stay in the build cache even when no page is rendered
     (a rebuild that keeps every page).
@@ -103,15 +114,22 @@ def render_many(items: Iterable[tuple[str, int]]) -> int:
     keys = {(t, top): cache_key(t, top) for t, top in items if t}
     _used.update(keys.values())
     missing = sorted(pair for pair, key in keys.items() if key not in _known)
-    workers = workers_for(len(missing), POOL_THRESHOLD)
-    if missing:
-        _markdown()  # before any worker forks, so that each has it
+    slow: list[tuple[str, int]] = []
+    for pair in missing:
+        source = _source(pair[0], slow=False)
+        if source is None:
+            slow.append(pair)
+        else:
+            _known[keys[pair]] = _clean(source, pair[1])
+    # Only python-markdown is slow enough for worker processes to pay for their start.
+    workers = workers_for(len(slow), POOL_THRESHOLD)
     if workers > 1:
-        results = list(fork_map(_render_pair, missing, workers, chunksize=32))
+        _markdown()  # before the workers fork, so that each has it
+        results = list(fork_map(_render_pair, slow, workers, chunksize=32))
     else:
-        results = [_render(t, top) for t, top in missing]
-    for (text, top), result in zip(missing, results, strict=True):
-        _known[cache_key(text, top)] = result
+        results = [_render(t, top) for t, top in slow]
+    for pair, result in zip(slow, results, strict=True):
+        _known[keys[pair]] = result
     return len(missing)
 
 
