@@ -1,6 +1,6 @@
 """Entry point: `python build.py [build|serve|deploy|check] ...`."""
 
-from generator.cli import main
+from generator.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -142,6 +143,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             traceback.print_exc()
         return 70
+
+
+def run() -> None:
+    """The process entry point (build.py, the `eventsite` command): main(), then exit."""
+    code = main()
+    if sys.argv[1:2] in (["serve"], ["deploy"], ["badges"]):
+        raise SystemExit(code)
+    # A build or check is over: its output committed, its cache saved, its log written. Letting
+    # Python free every object of a large build one by one took 0.07 s at 1,000 sessions and
+    # 0.17 s at 5,000, so the process ends here (as mypy does), streams flushed first.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _flags(args: argparse.Namespace) -> dict:

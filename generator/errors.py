@@ -20,6 +20,15 @@ class InputError(EventsiteError):
     """The input cannot be read (missing file, invalid JSON, unreachable URL...)."""
 
 
+class FetchError(InputError):
+    """A URL could not be fetched; `reason` says why without repeating the URL."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"could not fetch {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
 class ConfigError(EventsiteError):
     """A flag or an `eventsite.toml` setting is wrong."""
 

@@ -16,21 +16,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from generator import __version__
-from generator.errors import InputError
+from generator.errors import FetchError, InputError
 
 SCHEMES = ("http", "https")
 MAX_WORKERS = 16
 CHUNK_SIZE = 64 * 1024
 USER_AGENT = f"eventsite/{__version__}"
-
-
-class FetchError(InputError):
-    """A URL could not be fetched; `reason` says why without repeating the URL."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"could not fetch {url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 class _Deadline:

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 import markdown
 import nh3
 from markupsafe import Markup
 
 from . import quickmark
-from .parallel import fork_map, workers_for
+from .parallel import forked, workers_for
 
 # Part of every cache key: change it when the rendering or the allow-list changes.
 RENDER_VERSION = f"1/{markdown.__version__}/{nh3.__version__}"
-# Below this many texts to render, starting worker processes costs more than it saves.
+# Below this many texts for python-markdown, a second process costs more than it saves; texts
+# the fast path takes (about a tenth of the cost each) need ten times as many.
 POOL_THRESHOLD = 150
+FAST_POOL_THRESHOLD = 1500
 
 # Sanitised HTML by key: filled from the build cache, by render_many, and by to_html itself.
 _known: dict[str, str] = {}
@@ -35,7 +37,7 @@ _LOOKS_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?\s*>")
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _markdown() -> markdown.Markdown:
     """The converter, made when first needed: a build that renders no text saves 10 ms."""
     return markdown.Markdown(extensions=["sane_lists"], output_format="html")
@@ -50,13 +52,13 @@ def _shift_headings(html_text: str, top: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{new[int(m.group(2))]}", html_text)
 
 
-@lru_cache(maxsize=65536)  # the preview asks again for every text on every save
+@functools.lru_cache(maxsize=65536)  # the preview asks again for every text on every save
 def cache_key(text: str, top: int) -> str:
     """The content hash a rendered text is kept under."""
     return hashlib.sha256(f"{RENDER_VERSION}\0{top}\0{text}".encode()).hexdigest()[:32]
 
 
-@lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def to_html(text: str, top: int = 3) -> Markup:
     """Render Markdown (or take HTML as it is), then sanitise with nh3's allow-list.
 
@@ -101,12 +103,25 @@ def _clean(source: str, top: int) -> str:
     return clean.strip()
 
 
-def _render_pair(pair: tuple[str, int]) -> str:
-    return _render(*pair)
+def _render_list(pairs: list[tuple[str, int]]) -> list[str]:
+    return [_render(t, top) for t, top in pairs]
+
+
+def _render_split(pairs: list[tuple[str, int]]) -> list[str]:
+    """_render_list, every other text in a forked child at the same time as the others here.
+
+    The child reads the texts from its copy of memory: only the HTML travels, once (a process
+    pool sent every text there and back).
+    """
+    results: list[str] = [""] * len(pairs)
+    with forked(functools.partial(_render_list, pairs[1::2])) as theirs:
+        results[::2] = _render_list(pairs[::2])
+        results[1::2] = theirs()
+    return results
 
 
 def render_many(items: Iterable[tuple[str, int]]) -> int:
-    """Render every (text, top) not known yet, the slow ones on all cores when many; the count.
+    """Render every (text, top) not known yet, in two processes when there are many; the count.
 
     All of them count as used, so they stay in the build cache even when no page is rendered
     (a rebuild that keeps every page).
@@ -114,21 +129,19 @@ def render_many(items: Iterable[tuple[str, int]]) -> int:
     keys = {(t, top): cache_key(t, top) for t, top in items if t}
     _used.update(keys.values())
     missing = sorted(pair for pair, key in keys.items() if key not in _known)
-    slow: list[tuple[str, int]] = []
-    for pair in missing:
-        source = _source(pair[0], slow=False)
-        if source is None:
-            slow.append(pair)
-        else:
-            _known[keys[pair]] = _clean(source, pair[1])
-    # Only python-markdown is slow enough for worker processes to pay for their start.
-    workers = workers_for(len(slow), POOL_THRESHOLD)
-    if workers > 1:
-        _markdown()  # before the workers fork, so that each has it
-        results = list(fork_map(_render_pair, slow, workers, chunksize=32))
+    if workers_for(len(missing), FAST_POOL_THRESHOLD) > 1:
+        rest, split = missing, True  # so many that even the fast path pays for a second process
     else:
-        results = [_render(t, top) for t, top in slow]
-    for pair, result in zip(slow, results, strict=True):
+        rest = []  # those the fast path does not take
+        for pair in missing:
+            source = _source(pair[0], slow=False)
+            if source is None:
+                rest.append(pair)
+            else:
+                _known[keys[pair]] = _clean(source, pair[1])
+        split = workers_for(len(rest), POOL_THRESHOLD) > 1
+    results = _render_split(rest) if split else _render_list(rest)
+    for pair, result in zip(rest, results, strict=True):
         _known[keys[pair]] = result
     return len(missing)
 
@@ -148,7 +161,7 @@ _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|dd|dt)>|<br\s*/?>|<hr\s*
 _TAG = re.compile(r"<[^>]+>")
 
 
-@lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def to_plain(text: str) -> str:
     """Readable plain text from rich text: paragraphs kept, tags and entities gone."""
     if not text:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 from urllib.parse import urljoin
-from xml.sax.saxutils import escape
 
 from generator.cache import BuildCache
-from generator.errors import InputError
-from generator.fetch import FetchError, fetch_many
+from generator.errors import FetchError, InputError
 from generator.model import Event, Speaker, Sponsor, safe_id, unique_name
 from generator.parallel import fork_map, workers_for
 
@@ -115,10 +114,10 @@ def placeholder_svg(letters: str, color: str) -> bytes:
     """A 96x96 SVG with the letters in white on the colour."""
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96" width="96" height="96">'
-        f'<rect width="96" height="96" fill="{escape(color)}"/>'
+        f'<rect width="96" height="96" fill="{html.escape(color, quote=False)}"/>'
         '<text x="48" y="48" dy=".35em" text-anchor="middle" fill="#ffffff"'
         " font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\""
-        f' font-size="40" font-weight="600">{escape(letters)}</text></svg>\n'
+        f' font-size="40" font-weight="600">{html.escape(letters, quote=False)}</text></svg>\n'
     ).encode()
 
 
@@ -373,6 +372,9 @@ class _Sources:
         }
         self.fetched: dict[str, bytes | InputError] = {}
         if self.urls and allow_remote:
+            # Loaded only here: the network modules are a tenth of a build's start-up.
+            from generator.fetch import fetch_many
+
             fetched = fetch_many(
                 sorted(set(self.urls.values())),
                 timeout=timeout,
