@@ -33,6 +33,8 @@ _TMP = ".eventsite-tmp-"
 _OLD = ".eventsite-old-"
 _JOURNAL = ".eventsite-journal"
 SWITCH_INTERVAL = 0.001  # seconds, while a writer thread runs
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+_CREATE |= getattr(os, "O_CLOEXEC", 0)  # as open() makes it: not inherited by children
 
 
 class Writer:
@@ -267,6 +269,7 @@ class _Stager(threading.Thread):
         self.queue: queue.Queue[list[tuple[str, bytes]] | None] = queue.Queue(maxsize=16)
         self.error: BaseException | None = None
         self.folders: set[str] = set()
+        self.root = str(writer.root)
         self.batch: list[tuple[str, bytes]] = []
         self.batch_bytes = 0
         # Each file needs the GIL a few times; by default the building thread keeps it for up
@@ -309,8 +312,15 @@ class _Stager(threading.Thread):
         if folder not in self.folders:
             (writer.root / folder).mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
-        with open(writer.root / path, "wb") as fh:
-            fh.write(data)
+        # os.open and os.write, not open(): a Python file object asks the kernel three more
+        # things per file (fstat, isatty, lseek), 16,000 files at 5,000 sessions.
+        fd = os.open(os.path.join(self.root, path), _CREATE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         writer.staged.add(path)
 
     def finish(self) -> None:
