@@ -9,9 +9,9 @@ references, nested, loose or lazy lists, line breaks, odd white space) returns N
 caller asks python-markdown. tests/test_quickmark.py holds the two equal, byte for byte, on the
 corpus's texts and on random texts made of every character that matters here.
 
-Every repetition below is possessive or atomic, and no two alternatives can start on the same
-character, so a line is matched in linear time whatever it holds (an earlier draft of this
-module, without that, backtracked exponentially on a long line with one stray "**").
+Every repetition below is possessive or atomic, and running text never holds a character a
+span starts with, so a line is matched in linear time whatever it holds (an earlier draft of
+this module, without that, backtracked exponentially on a long line with one stray "**").
 """
 
 from __future__ import annotations

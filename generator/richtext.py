@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import html
@@ -16,7 +17,7 @@ from . import quickmark
 from .parallel import forked, workers_for
 
 # Part of every cache key: change it when the rendering or the allow-list changes.
-RENDER_VERSION = f"1/{markdown.__version__}/{nh3.__version__}"
+RENDER_VERSION = f"2/{markdown.__version__}/{nh3.__version__}"
 # Below this many texts for python-markdown, a second process costs more than it saves; texts
 # the fast path takes (about a tenth of the cost each) need ten times as many.
 POOL_THRESHOLD = 150
@@ -33,7 +34,17 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_LOOKS_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?\s*>")
+# Possessive, and no "<" inside a tag: else each "<a" of a hostile text scanned to its end.
+_LOOKS_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*+(?:\s[^<>]*+)?/?\s*>")
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+# python-markdown reads from each "[" to its "]" (links), and its HTML parser from each "<" that
+# starts a tag to the next ">": a hostile text of thousands of "[x " or "<a " made that
+# quadratic (6,000 "[x " took 14 s; the 100,000 characters a text may have, minutes). Past these
+# budgets of characters read (about a second each) a text is shown as plain paragraphs instead.
+BRACKET_BUDGET = 3_000_000
+ANGLE_BUDGET = 15_000_000
+_BRACKET = re.compile(r"[\[\]]")
+_TAG_START = re.compile(r"<[a-zA-Z/!?]")
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 
 
@@ -75,19 +86,41 @@ def to_html(text: str, top: int = 3) -> Markup:
 
 
 def _render(text: str, top: int) -> str:
-    return _clean(_source(text, slow=True) or "", top)
+    source = _fast_source(text)
+    if source is None:  # more than plain paragraphs and lists: python-markdown's job
+        if markdown_too_slow(text):
+            source = "\n".join(f"<p>{html.escape(p.strip())}</p>" for p in _PARAGRAPHS.split(text))
+        else:
+            converter = _markdown()
+            converter.reset()
+            source = converter.convert(text)
+    return _clean(source, top)
 
 
-def _source(text: str, slow: bool) -> str | None:
-    """The text as HTML: HTML as given, else Markdown by the fast path or (`slow`) in full."""
-    if _LOOKS_HTML.search(text):
-        return text
-    source = quickmark.render(text)
-    if source is None and slow:  # more than plain paragraphs and lists: python-markdown's job
-        converter = _markdown()
-        converter.reset()
-        source = converter.convert(text)
-    return source
+def _fast_source(text: str) -> str | None:
+    """The text as HTML without python-markdown: HTML as given, plain Markdown by quickmark."""
+    return text if _LOOKS_HTML.search(text) else quickmark.render(text)
+
+
+def markdown_too_slow(text: str) -> bool:
+    """Whether python-markdown would spend seconds on `text`: it is shown as plain text then."""
+    n = len(text)
+    opened: list[int] = []
+    brackets = 0
+    for m in _BRACKET.finditer(text):
+        if m.group() == "[":
+            opened.append(m.start())
+        elif opened:
+            brackets += m.start() - opened.pop()
+    brackets += sum(n - i for i in opened)  # never closed: read to the end
+    ends = [m.start() for m in re.finditer(">", text)]
+    angles = 0
+    for m in _TAG_START.finditer(text):
+        after = bisect.bisect_left(ends, m.start())
+        angles += (ends[after] if after < len(ends) else n) - m.start()
+    if brackets <= BRACKET_BUDGET and angles <= ANGLE_BUDGET:
+        return False
+    return _fast_source(text) is None
 
 
 def _clean(source: str, top: int) -> str:
@@ -134,7 +167,7 @@ def render_many(items: Iterable[tuple[str, int]]) -> int:
     else:
         rest = []  # those the fast path does not take
         for pair in missing:
-            source = _source(pair[0], slow=False)
+            source = _fast_source(pair[0])
             if source is None:
                 rest.append(pair)
             else:

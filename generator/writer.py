@@ -310,7 +310,7 @@ class _Stager(threading.Thread):
             return  # the output already holds these very bytes
         folder = posixpath.dirname(path)
         if folder not in self.folders:
-            (writer.root / folder).mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
             self.folders.add(folder)
         # os.open and os.write, not open(): a Python file object asks the kernel three more
         # things per file (fstat, isatty, lseek), 16,000 files at 5,000 sessions.

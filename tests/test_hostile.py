@@ -481,3 +481,45 @@ def test_two_thousand_sessions_in_one_slot_build(tmp_path: Path, run_cli) -> Non
     result = run_cli(source, "-o", tmp_path / "site", "-q", "--timezone", "Europe/Berlin")
     assert result.code == 0, result.text[-500:]
     assert len(list((tmp_path / "site/sessions").glob("*-t*.html"))) == 2_000
+
+
+def test_markdown_that_would_take_minutes_is_shown_as_plain_text(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python-markdown scans from every "[" and "<" onwards: on these two abstracts it needed
+    # minutes. Neither may reach it; each is shown as text, with a warning that says where.
+    from generator import richtext
+
+    files = base_files()
+    files["sessions"][0]["long-abstract"] = "Links: " + "[x " * 20_000
+    files["sessions"][1]["long-abstract"] = "Tags: " + "<a " * 20_000
+    src = write_event(tmp_path / "data", files)
+
+    def refuse() -> None:
+        raise AssertionError("python-markdown was asked to render a hostile text")
+
+    monkeypatch.setattr(richtext, "_markdown", refuse)
+    result = run_cli(src, "-o", tmp_path / "site")
+    assert result.code == 0, result.text
+    for sid in (1, 2):
+        assert f"sessions (id {sid}) abstract: has " in result.text
+    assert result.text.count("shown as plain text") == 2
+    pages = {p.name.split("-")[0]: p for p in (tmp_path / "site" / "sessions").glob("*.html")}
+    first = BeautifulSoup(pages["1"].read_text(encoding="utf-8"), "html.parser")
+    assert first.select_one(".rich p").get_text().startswith("Links: [x [x [x")
+    second = BeautifulSoup(pages["2"].read_text(encoding="utf-8"), "html.parser")
+    assert second.select_one(".rich p").get_text().startswith("Tags: <a <a <a")
+    assert second.select_one(".rich a") is None
+
+
+def test_ordinary_markdown_is_not_held_to_the_budgets() -> None:
+    from generator import richtext
+
+    # Thousands of links, tags and brackets that close soon are read once: no budget is near.
+    items = (f"- [link {i}](https://e.org/{i}) <br> [a] x" for i in range(5000))
+    links = "# Links\n\n" + "\n".join(items)
+    assert not richtext.markdown_too_slow(links)
+    assert not richtext.markdown_too_slow("Open [bracket, then " + "words " * 15_000)
+    assert richtext.markdown_too_slow("# Title\n\n" + "[x " * 3000)
+    assert richtext.markdown_too_slow("# Title\n\n" + "<a " * 6000)
+    assert not richtext.markdown_too_slow("<p>" + "<a " * 6000 + "</p>")  # HTML: no Markdown

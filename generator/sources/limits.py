@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from ..model import Event, Room, Session, Sponsor, Track, safe_id, unique_name
+from ..richtext import markdown_too_slow
 from .common import Reporter
 from .loader import RawEvent
 from .memo import ReadMemo
@@ -63,7 +64,15 @@ def enforce(event: Event, raw: RawEvent, report: Reporter, memo: ReadMemo | None
                     f"{place} {name}",
                     f"is {len(value):,} characters long; cut to {limit:,}",
                 )
-                changes[name] = value[:limit]
+                value = changes[name] = value[:limit]
+            if limit == MAX_RICH and isinstance(value, str) and markdown_too_slow(value):
+                report.warn(
+                    file_of(kind),
+                    f"{place} {name}",
+                    f"has {value.count('['):,} '[' and {value.count('<'):,} '<' in "
+                    f"{len(value):,} characters, more than Markdown can render in seconds; "
+                    "shown as plain text",
+                )
         return replace(record, **changes) if changes else record
 
     def clip_all(kind: str, records: tuple, one: Callable[[Any], Any]) -> tuple:
