@@ -105,6 +105,8 @@ def _fast_source(text: str) -> str | None:
 def markdown_too_slow(text: str) -> bool:
     """Whether python-markdown would spend seconds on `text`: it is shown as plain text then."""
     n = len(text)
+    if text.count("[") * n <= BRACKET_BUDGET and text.count("<") * n <= ANGLE_BUDGET:
+        return False  # none can read past the end: the usual case, settled in C
     opened: list[int] = []
     brackets = 0
     for m in _BRACKET.finditer(text):
