@@ -88,7 +88,7 @@ def to_html(text: str, top: int = 3) -> Markup:
 def _render(text: str, top: int) -> str:
     source = _fast_source(text)
     if source is None:  # more than plain paragraphs and lists: python-markdown's job
-        if markdown_too_slow(text):
+        if _costly(text):
             source = "\n".join(f"<p>{html.escape(p.strip())}</p>" for p in _PARAGRAPHS.split(text))
         else:
             converter = _markdown()
@@ -104,6 +104,11 @@ def _fast_source(text: str) -> str | None:
 
 def markdown_too_slow(text: str) -> bool:
     """Whether python-markdown would spend seconds on `text`: it is shown as plain text then."""
+    return _costly(text) and _fast_source(text) is None
+
+
+def _costly(text: str) -> bool:
+    """Whether python-markdown would read more than a budget's characters over `text`."""
     n = len(text)
     if text.count("[") * n <= BRACKET_BUDGET and text.count("<") * n <= ANGLE_BUDGET:
         return False  # none can read past the end: the usual case, settled in C
@@ -120,9 +125,7 @@ def markdown_too_slow(text: str) -> bool:
     for m in _TAG_START.finditer(text):
         after = bisect.bisect_left(ends, m.start())
         angles += (ends[after] if after < len(ends) else n) - m.start()
-    if brackets <= BRACKET_BUDGET and angles <= ANGLE_BUDGET:
-        return False
-    return _fast_source(text) is None
+    return brackets > BRACKET_BUDGET or angles > ANGLE_BUDGET
 
 
 def _clean(source: str, top: int) -> str:
